@@ -1,0 +1,15 @@
+package io.mongonats.connector.checkpoint;
+
+import java.io.IOException;
+import java.util.Optional;
+
+/** Where resume positions and recorded gaps live, outside the process. */
+public interface CheckpointStore {
+
+    Optional<Checkpoint> load(String key) throws IOException;
+
+    void save(String key, Checkpoint checkpoint) throws IOException;
+
+    /** Keeps a record of changes that were skipped, for operators to see; never overwritten. */
+    void recordGap(String key, Gap gap) throws IOException;
+}

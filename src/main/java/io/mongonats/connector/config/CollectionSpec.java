@@ -1,0 +1,38 @@
+package io.mongonats.connector.config;
+
+import java.util.List;
+
+/**
+ * One watched collection with every default resolved: what a worker needs, nothing it must derive.
+ *
+ * @param key          the lease and checkpoint key; unique, and equal to the stream name
+ * @param pipeline     extra {@code $match} stages as JSON documents
+ */
+public record CollectionSpec(
+        String database,
+        String collection,
+        String stream,
+        String subjectPrefix,
+        FullDocumentMode fullDocument,
+        BeforeChangeMode fullDocumentBeforeChange,
+        List<String> pipeline,
+        OversizedPolicy onOversized,
+        String deadLetterSubject,
+        LostPositionPolicy onLostPosition) {
+
+    public String key() {
+        return stream;
+    }
+
+    public String namespace() {
+        return database + "." + collection;
+    }
+
+    public enum FullDocumentMode { DEFAULT, UPDATE_LOOKUP, WHEN_AVAILABLE, REQUIRED }
+
+    public enum BeforeChangeMode { OFF, WHEN_AVAILABLE, REQUIRED }
+
+    public enum OversizedPolicy { STOP, DEAD_LETTER }
+
+    public enum LostPositionPolicy { STOP, RESTART_FROM_NOW }
+}

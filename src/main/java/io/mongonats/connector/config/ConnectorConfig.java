@@ -1,0 +1,175 @@
+package io.mongonats.connector.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** The operator's contract: every key under {@code connector.}; the README documents each one. */
+@ConfigMapping(prefix = "connector")
+public interface ConnectorConfig {
+
+    /** Who holds a lease; defaults to the host name, which is the pod name in a StatefulSet. */
+    Optional<String> replicaId();
+
+    Mongo mongo();
+
+    Nats nats();
+
+    Stream stream();
+
+    Publish publish();
+
+    Checkpoint checkpoint();
+
+    Lease lease();
+
+    Shutdown shutdown();
+
+    List<Collection> collections();
+
+    interface Mongo {
+        /** May hold credentials: never logged unmasked. */
+        String uri();
+
+        @WithDefault("1000")
+        int batchSize();
+
+        @WithDefault("1s")
+        Duration maxAwaitTime();
+    }
+
+    interface Nats {
+        List<String> servers();
+
+        Optional<String> credentialsFile();
+
+        Optional<String> nkeySeedFile();
+
+        Optional<String> token();
+
+        Optional<String> user();
+
+        Optional<String> password();
+
+        Tls tls();
+
+        @WithDefault("5s")
+        Duration connectTimeout();
+
+        /** Timeout of JetStream API calls: stream info, KV reads and writes. */
+        @WithDefault("5s")
+        Duration requestTimeout();
+    }
+
+    interface Tls {
+        Optional<String> truststorePath();
+
+        Optional<String> truststorePassword();
+
+        Optional<String> keystorePath();
+
+        Optional<String> keystorePassword();
+    }
+
+    interface Stream {
+        /** file or memory. */
+        @WithDefault("file")
+        String storage();
+
+        @WithDefault("1")
+        int replicas();
+
+        @WithDefault("2m")
+        Duration duplicateWindow();
+
+        /** limits, interest or workqueue. */
+        @WithDefault("limits")
+        String retention();
+
+        /** 0 keeps messages until other limits remove them. */
+        @WithDefault("0s")
+        Duration maxAge();
+    }
+
+    interface Publish {
+        /** Published but not yet acknowledged events per collection: the backpressure window. */
+        @WithDefault("1024")
+        int maxInFlight();
+
+        @WithDefault("5s")
+        Duration ackTimeout();
+
+        @WithDefault("200ms")
+        Duration retryInitialBackoff();
+
+        @WithDefault("10s")
+        Duration retryMaxBackoff();
+    }
+
+    interface Checkpoint {
+        @WithDefault("mongo-nats-checkpoints")
+        String bucket();
+
+        @WithDefault("1s")
+        Duration interval();
+    }
+
+    interface Lease {
+        @WithDefault("mongo-nats-leases")
+        String bucket();
+
+        /** Heartbeats of live replicas, used to share collections evenly. */
+        @WithDefault("mongo-nats-replicas")
+        String membersBucket();
+
+        @WithDefault("10s")
+        Duration ttl();
+
+        @WithDefault("6s")
+        Duration renewDeadline();
+
+        @WithDefault("2s")
+        Duration renewInterval();
+    }
+
+    interface Shutdown {
+        /** How long SIGTERM may take to drain acknowledgements, checkpoint and release leases. */
+        @WithDefault("10s")
+        Duration timeout();
+    }
+
+    interface Collection {
+        String database();
+
+        String collection();
+
+        Optional<String> stream();
+
+        Optional<String> subjectPrefix();
+
+        /** default, updateLookup, whenAvailable or required. */
+        @WithDefault("updateLookup")
+        String fullDocument();
+
+        /** off, whenAvailable or required. */
+        @WithDefault("off")
+        String fullDocumentBeforeChange();
+
+        /** A JSON array of $match stages, for example [{"$match": {"operationType": "insert"}}]. */
+        Optional<String> pipeline();
+
+        /** stop or dead-letter: what to do with an event larger than the server's max payload. */
+        @WithDefault("stop")
+        String onOversized();
+
+        /** Where dead-letter records go; must lie under the subject prefix. */
+        Optional<String> deadLetterSubject();
+
+        /** stop or restart-from-now: what to do when the stored resume token cannot be used. */
+        @WithDefault("stop")
+        String onLostPosition();
+    }
+}

@@ -1,0 +1,117 @@
+package io.mongonats.connector.lease;
+
+import io.nats.client.JetStreamApiException;
+import io.nats.client.KeyValue;
+import io.nats.client.api.KeyValueEntry;
+import io.nats.client.api.KeyValueOperation;
+import io.nats.client.api.KeyValueWatchOption;
+import io.nats.client.api.KeyValueWatcher;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.util.OptionalLong;
+
+/** Leases in a JetStream KV bucket whose TTL is the lease TTL: a key not renewed in time is gone. */
+public final class KvLeaseStore implements LeaseStore, Members {
+
+    private static final Logger LOG = Logger.getLogger(KvLeaseStore.class);
+    private static final int WRONG_LAST_SEQUENCE = 10071;
+
+    private final KeyValue leases;
+    private final KeyValue members;
+
+    public KvLeaseStore(KeyValue leases, KeyValue members) {
+        this.leases = leases;
+        this.members = members;
+    }
+
+    @Override
+    public OptionalLong tryAcquire(String key, LeaseRecord record) throws IOException {
+        try {
+            return OptionalLong.of(leases.create(key, record.toBytes()));
+        } catch (JetStreamApiException e) {
+            return lostRace(key, e);
+        }
+    }
+
+    @Override
+    public OptionalLong renew(String key, LeaseRecord record, long revision) throws IOException {
+        try {
+            return OptionalLong.of(leases.update(key, record.toBytes(), revision));
+        } catch (JetStreamApiException e) {
+            return lostRace(key, e);
+        }
+    }
+
+    @Override
+    public void release(String key, long revision) throws IOException {
+        try {
+            leases.delete(key, revision);
+        } catch (JetStreamApiException e) {
+            lostRace(key, e);
+        }
+    }
+
+    @Override
+    public void onChange(Runnable listener) throws IOException {
+        KeyValueWatcher watcher = new KeyValueWatcher() {
+            @Override
+            public void watch(KeyValueEntry entry) {
+                if (entry.getOperation() == KeyValueOperation.DELETE || entry.getOperation() == KeyValueOperation.PURGE) {
+                    listener.run();
+                }
+            }
+
+            @Override
+            public void endOfData() {
+            }
+        };
+        try {
+            leases.watchAll(watcher, KeyValueWatchOption.UPDATES_ONLY, KeyValueWatchOption.META_ONLY);
+            members.watchAll(watcher, KeyValueWatchOption.UPDATES_ONLY, KeyValueWatchOption.META_ONLY);
+        } catch (JetStreamApiException | InterruptedException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IOException("watching the lease buckets failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void heartbeat(String replicaId) throws IOException {
+        try {
+            members.put(replicaId, new byte[0]);
+        } catch (JetStreamApiException e) {
+            throw new IOException("heartbeat failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public int liveCount() throws IOException {
+        try {
+            return members.keys().size();
+        } catch (JetStreamApiException | InterruptedException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IOException("listing members failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void leave(String replicaId) throws IOException {
+        try {
+            members.delete(replicaId);
+        } catch (JetStreamApiException e) {
+            throw new IOException("leaving failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static OptionalLong lostRace(String key, JetStreamApiException e) throws IOException {
+        if (e.getApiErrorCode() == WRONG_LAST_SEQUENCE) {
+            LOG.debugf("lease %s: compare-and-set lost (%s)", key, e.getMessage());
+            return OptionalLong.empty();
+        }
+        throw new IOException("lease " + key + ": " + e.getMessage(), e);
+    }
+}

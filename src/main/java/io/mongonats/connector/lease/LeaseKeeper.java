@@ -1,0 +1,350 @@
+package io.mongonats.connector.lease;
+
+import io.mongonats.connector.config.CollectionSpec;
+import io.mongonats.connector.pipeline.CollectionWorker;
+import io.mongonats.connector.pipeline.LeaseGrant;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
+
+/**
+ * The lease loop, on its own thread {@code cdc-lease}: heartbeats, renews held leases, takes free ones up to
+ * this replica's fair share, and hands surplus ones over. A worker runs exactly while its lease is held; a
+ * lease that cannot be renewed within the renew deadline halts its worker before the key can expire.
+ */
+public final class LeaseKeeper {
+
+    private static final Logger LOG = Logger.getLogger(LeaseKeeper.class);
+
+    public enum State { NEW, RUNNING, CLOSED }
+
+    /** What one collection looks like from this replica. */
+    public record LeaseView(CollectionSpec spec, boolean held, long epoch, CollectionWorker worker) {
+    }
+
+    private final String replicaId;
+    private final List<CollectionSpec> specs;
+    private final LeaseStore leases;
+    private final Members members;
+    private final Timings timings;
+    private final BiFunction<CollectionSpec, LeaseGrant, CollectionWorker> workers;
+    private final LeaseObserver observer;
+    private final Clock clock;
+
+    private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
+    private final Map<String, Held> held = new LinkedHashMap<>();
+    private final Object wakeUp = new Object();
+    private volatile Map<String, LeaseView> views = Map.of();
+    private volatile long lastTickMillis;
+    private boolean woken;
+    private int liveReplicas = 1;
+    private String storeProblem;
+    private Thread thread;
+
+    /** Lease timings, validated by the configuration: ttl > renewDeadline >= 2 x renewInterval. */
+    public record Timings(Duration ttl, Duration renewDeadline, Duration renewInterval, Duration shutdownTimeout) {
+    }
+
+    public LeaseKeeper(String replicaId, List<CollectionSpec> specs, LeaseStore leases, Members members,
+                       Timings timings, BiFunction<CollectionSpec, LeaseGrant, CollectionWorker> workers,
+                       LeaseObserver observer, Clock clock) {
+        this.replicaId = replicaId;
+        this.specs = List.copyOf(specs);
+        this.leases = leases;
+        this.members = members;
+        this.timings = timings;
+        this.workers = workers;
+        this.observer = observer;
+        this.clock = clock;
+    }
+
+    public void start() {
+        if (!state.compareAndSet(State.NEW, State.RUNNING)) {
+            throw new IllegalStateException("lease keeper already started");
+        }
+        lastTickMillis = clock.millis();
+        publishViews();
+        try {
+            leases.onChange(this::wake);
+        } catch (IOException e) {
+            LOG.warnf("Replica %s: not watching lease releases (%s); standbys notice them within %s instead",
+                    replicaId, e.getMessage(), timings.renewInterval());
+        }
+        thread = new Thread(this::run, "cdc-lease");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Drains every worker, writes checkpoints and deletes this replica's lease keys, within the shutdown timeout. */
+    public void close() throws InterruptedException {
+        if (state.getAndSet(State.CLOSED) != State.RUNNING) {
+            return;
+        }
+        wake();
+        thread.join(timings.shutdownTimeout().toMillis() + 1000);
+    }
+
+    public Map<String, LeaseView> views() {
+        return views;
+    }
+
+    /** When the loop last completed a round: liveness fails when this stops moving. */
+    public long lastTickMillis() {
+        return lastTickMillis;
+    }
+
+    public String replicaId() {
+        return replicaId;
+    }
+
+    private void run() {
+        try {
+            while (state.get() == State.RUNNING) {
+                tick();
+                lastTickMillis = clock.millis();
+                publishViews();
+                awaitNextRound();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            releaseAll();
+            publishViews();
+        }
+    }
+
+    private void tick() {
+        try {
+            members.heartbeat(replicaId);
+            liveReplicas = Math.max(1, members.liveCount());
+            storeProblem = null;
+        } catch (IOException e) {
+            if (!e.getMessage().equals(storeProblem)) {
+                LOG.warnf("Replica %s: lease store unreachable (%s); holding leases until the renew deadline",
+                        replicaId, e.getMessage());
+                storeProblem = e.getMessage();
+            }
+        }
+        renewAll();
+        finishHandovers();
+        restartStoppedWorkers();
+        int share = FairShare.of(specs.size(), liveReplicas);
+        long active = held.values().stream().filter(lease -> !lease.handingOver).count();
+        if (active > share) {
+            handOver((int) (active - share), share);
+        } else if (active < share && storeProblem == null) {
+            acquire((int) (share - active));
+        }
+    }
+
+    private void renewAll() {
+        for (Held lease : new ArrayList<>(held.values())) {
+            long sentAt = System.nanoTime();
+            try {
+                OptionalLong revision = leases.renew(lease.key(), record(lease.acquiredAt), lease.revision);
+                if (revision.isEmpty()) {
+                    lose(lease, "its key changed: it expired and another replica took it");
+                    continue;
+                }
+                lease.revision = revision.getAsLong();
+                lease.renewedNanos = sentAt;
+                if (lease.renewFailing) {
+                    LOG.infof("Lease %s: renewed again by %s", lease.key(), replicaId);
+                    lease.renewFailing = false;
+                }
+            } catch (IOException e) {
+                if (!lease.isValid()) {
+                    lose(lease, "not renewed within the renew deadline of " + timings.renewDeadline() + ": " + e.getMessage());
+                } else if (!lease.renewFailing) {
+                    lease.renewFailing = true;
+                    observer.renewFailed(lease.key());
+                    LOG.warnf("Lease %s: renewal by %s failed (%s); still streaming until the renew deadline",
+                            lease.key(), replicaId, e.getMessage());
+                }
+            }
+        }
+    }
+
+    private void lose(Held lease, String why) {
+        held.remove(lease.key());
+        lease.lost = true;
+        lease.worker.halt("lease lost: " + why);
+        observer.lost(lease.key());
+        LOG.warnf("Lease %s: LOST by %s, publishing stopped: %s", lease.key(), replicaId, why);
+    }
+
+    private void handOver(int surplus, int share) {
+        held.values().stream()
+                .filter(lease -> !lease.handingOver)
+                .sorted(Comparator.comparingLong((Held lease) -> lease.epoch).reversed())
+                .limit(surplus)
+                .forEach(lease -> {
+                    lease.handingOver = true;
+                    lease.worker.requestStop();
+                    LOG.infof("Lease %s: handing over by %s: %d live replicas, fair share %d", lease.key(),
+                            replicaId, liveReplicas, share);
+                });
+    }
+
+    private void finishHandovers() {
+        for (Held lease : new ArrayList<>(held.values())) {
+            if (lease.handingOver && lease.worker.isStopped()) {
+                release(lease, "handed over for balance");
+                observer.handedOver(lease.key());
+            }
+        }
+    }
+
+    /** A worker that halted itself on a lapsed lease that was then renewed after all starts again. */
+    private void restartStoppedWorkers() {
+        for (Held lease : held.values()) {
+            if (!lease.handingOver && lease.worker.isStopped()
+                    && lease.worker.status().state() != io.mongonats.connector.pipeline.WorkerStatus.State.FAILED) {
+                LOG.infof("Lease %s: still held by %s after its worker stopped (%s); starting it again", lease.key(),
+                        replicaId, lease.worker.status().reason());
+                lease.worker = workers.apply(lease.spec, lease);
+                lease.worker.start();
+            }
+        }
+    }
+
+    private void acquire(int wanted) {
+        int offset = Math.floorMod(replicaId.hashCode(), specs.size());
+        for (int i = 0; i < specs.size() && wanted > 0; i++) {
+            CollectionSpec spec = specs.get((offset + i) % specs.size());
+            if (held.containsKey(spec.key())) {
+                continue;
+            }
+            long sentAt = System.nanoTime();
+            try {
+                OptionalLong revision = leases.tryAcquire(spec.key(), record(clock.instant()));
+                if (revision.isPresent()) {
+                    Held lease = new Held(spec, revision.getAsLong(), sentAt, clock.instant());
+                    lease.worker = workers.apply(spec, lease);
+                    held.put(spec.key(), lease);
+                    lease.worker.start();
+                    wanted--;
+                    observer.acquired(spec.key());
+                    LOG.infof("Lease %s: ACQUIRED by %s (epoch %d), streaming %s", spec.key(), replicaId,
+                            lease.epoch, spec.namespace());
+                }
+            } catch (IOException e) {
+                LOG.debugf("Lease %s: acquire by %s failed: %s", spec.key(), replicaId, e.getMessage());
+                return;
+            }
+        }
+    }
+
+    private void releaseAll() {
+        long deadline = System.nanoTime() + timings.shutdownTimeout().toNanos();
+        held.values().forEach(lease -> lease.worker.requestStop());
+        for (Held lease : new ArrayList<>(held.values())) {
+            try {
+                if (!lease.worker.awaitStopped(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+                    lease.worker.halt("shutdown timeout reached before the drain finished");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            release(lease, "shutting down");
+        }
+        try {
+            members.leave(replicaId);
+        } catch (IOException e) {
+            LOG.debugf("Replica %s: leaving failed: %s", replicaId, e.getMessage());
+        }
+    }
+
+    private void release(Held lease, String why) {
+        held.remove(lease.key());
+        lease.lost = true;
+        try {
+            leases.release(lease.key(), lease.revision);
+            observer.released(lease.key());
+            LOG.infof("Lease %s: RELEASED by %s: %s", lease.key(), replicaId, why);
+        } catch (IOException e) {
+            LOG.warnf("Lease %s: release by %s failed (%s); it expires after %s", lease.key(), replicaId,
+                    e.getMessage(), timings.ttl());
+        }
+    }
+
+    private LeaseRecord record(java.time.Instant acquiredAt) {
+        return new LeaseRecord(replicaId, acquiredAt, clock.instant());
+    }
+
+    private void awaitNextRound() throws InterruptedException {
+        synchronized (wakeUp) {
+            if (!woken && state.get() == State.RUNNING) {
+                wakeUp.wait(timings.renewInterval().toMillis());
+            }
+            woken = false;
+        }
+    }
+
+    private void wake() {
+        synchronized (wakeUp) {
+            woken = true;
+            wakeUp.notifyAll();
+        }
+    }
+
+    private void publishViews() {
+        Map<String, LeaseView> next = new LinkedHashMap<>();
+        for (CollectionSpec spec : specs) {
+            Held lease = held.get(spec.key());
+            next.put(spec.key(), lease == null ? new LeaseView(spec, false, 0, null)
+                    : new LeaseView(spec, true, lease.epoch, lease.worker));
+        }
+        views = Map.copyOf(next);
+    }
+
+    /** A lease this replica holds. Its validity is read by the worker's thread before every publish. */
+    private final class Held implements LeaseGrant {
+        private final CollectionSpec spec;
+        private final long epoch;
+        private final java.time.Instant acquiredAt;
+        private volatile long renewedNanos;
+        private volatile boolean lost;
+        private long revision;
+        private boolean renewFailing;
+        private boolean handingOver;
+        private CollectionWorker worker;
+
+        Held(CollectionSpec spec, long revision, long renewedNanos, java.time.Instant acquiredAt) {
+            this.spec = spec;
+            this.epoch = revision;
+            this.revision = revision;
+            this.renewedNanos = renewedNanos;
+            this.acquiredAt = acquiredAt;
+        }
+
+        String key() {
+            return spec.key();
+        }
+
+        @Override
+        public String replicaId() {
+            return replicaId;
+        }
+
+        @Override
+        public long epoch() {
+            return epoch;
+        }
+
+        @Override
+        public boolean isValid() {
+            return !lost && System.nanoTime() - renewedNanos < timings.renewDeadline().toNanos();
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package io.mongonats.connector.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.mongonats.connector.lease.LeaseObserver;
+import io.mongonats.connector.pipeline.WorkerObserver;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+/** Owns every meter name. Tags are the collection key and an outcome (operation, error kind), never ids. */
+public final class ConnectorMetrics implements WorkerObserver, LeaseObserver {
+
+    private final MeterRegistry registry;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> lagMillis = new ConcurrentHashMap<>();
+
+    public ConnectorMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    @Override
+    public void eventRead(String collection, String operation) {
+        counter("cdc.events.read", collection, "operation", operation).increment();
+    }
+
+    @Override
+    public void eventPublished(String collection, String operation, long ackNanos, long eventTimeMillis) {
+        counter("cdc.events.published", collection, "operation", operation).increment();
+        timers.computeIfAbsent(collection, key -> Timer.builder("cdc.publish.ack")
+                .description("Time from publishing a change to its JetStream acknowledgement")
+                .tags("collection", key)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(100_000))
+                .maximumExpectedValue(Duration.ofSeconds(10))
+                .register(registry)).record(ackNanos, TimeUnit.NANOSECONDS);
+        if (eventTimeMillis > 0) {
+            lag(collection).set(Math.max(0, System.currentTimeMillis() - eventTimeMillis));
+        }
+    }
+
+    @Override
+    public void deadLettered(String collection) {
+        counter("cdc.dead.letters", collection, null, null).increment();
+    }
+
+    @Override
+    public void gapRecorded(String collection) {
+        counter("cdc.gaps", collection, null, null).increment();
+    }
+
+    @Override
+    public void error(String collection, String kind) {
+        counter("cdc.errors", collection, "kind", kind).increment();
+    }
+
+    @Override
+    public void acquired(String collection) {
+        counter("cdc.lease.acquisitions", collection, null, null).increment();
+    }
+
+    @Override
+    public void renewFailed(String collection) {
+        counter("cdc.lease.renew.failures", collection, null, null).increment();
+    }
+
+    @Override
+    public void lost(String collection) {
+        counter("cdc.lease.losses", collection, null, null).increment();
+    }
+
+    @Override
+    public void released(String collection) {
+        counter("cdc.lease.releases", collection, null, null).increment();
+    }
+
+    @Override
+    public void handedOver(String collection) {
+        counter("cdc.lease.handovers", collection, null, null).increment();
+    }
+
+    /** Registers a gauge per collection read from state that the pipeline or lease loop exposes. */
+    public <T> void gauge(String name, String description, String collection, T source, Function<T, Number> value) {
+        io.micrometer.core.instrument.Gauge.builder(name, source, s -> value.apply(s).doubleValue())
+                .description(description)
+                .tags("collection", collection)
+                .strongReference(true)
+                .register(registry);
+    }
+
+    /** Seconds between the last published change happening in MongoDB and its acknowledgement. */
+    public double lagSeconds(String collection) {
+        return lag(collection).get() / 1000.0;
+    }
+
+    private AtomicLong lag(String collection) {
+        return lagMillis.computeIfAbsent(collection, key -> new AtomicLong());
+    }
+
+    private Counter counter(String name, String collection, String tag, String value) {
+        String key = name + '|' + collection + '|' + value;
+        Counter counter = counters.get(key);
+        if (counter == null) {
+            Tags tags = tag == null ? Tags.of("collection", collection) : Tags.of("collection", collection, tag, value);
+            counter = counters.computeIfAbsent(key, k -> Counter.builder(name).tags(tags).register(registry));
+        }
+        return counter;
+    }
+}

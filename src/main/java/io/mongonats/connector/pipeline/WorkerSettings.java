@@ -1,0 +1,17 @@
+package io.mongonats.connector.pipeline;
+
+import io.mongonats.connector.config.ConnectorConfig;
+
+import java.time.Duration;
+
+/** The tuning a worker runs with, taken from the configuration once. */
+public record WorkerSettings(int batchSize, Duration maxAwaitTime, int maxInFlight, Duration ackTimeout,
+                             Duration retryInitialBackoff, Duration retryMaxBackoff, Duration checkpointInterval) {
+
+    public static WorkerSettings from(ConnectorConfig config) {
+        return new WorkerSettings(config.mongo().batchSize(), config.mongo().maxAwaitTime(),
+                config.publish().maxInFlight(), config.publish().ackTimeout(),
+                config.publish().retryInitialBackoff(), config.publish().retryMaxBackoff(),
+                config.checkpoint().interval());
+    }
+}

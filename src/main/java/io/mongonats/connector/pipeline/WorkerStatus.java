@@ -1,0 +1,15 @@
+package io.mongonats.connector.pipeline;
+
+/**
+ * What a worker is doing, for health details and metrics.
+ *
+ * @param reason          why it is retrying or stopped; null while streaming
+ * @param lastEventMillis when the last published change happened (its wall or cluster time), or -1
+ * @param lastPublishedMillis when this replica last had a change acknowledged, or -1
+ */
+public record WorkerStatus(String collection, WorkerStatus.State state, String reason, long publishedCount,
+                           long lastSequence, int inFlight, long lastEventMillis, long lastPublishedMillis,
+                           long lastCheckpointMillis) {
+
+    public enum State { STARTING, STREAMING, RETRYING, DRAINING, STOPPED, FAILED }
+}

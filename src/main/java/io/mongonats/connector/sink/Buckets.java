@@ -1,0 +1,59 @@
+package io.mongonats.connector.sink;
+
+import io.mongonats.connector.config.ConnectorConfig;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.KeyValue;
+import io.nats.client.KeyValueManagement;
+import io.nats.client.api.KeyValueConfiguration;
+import io.nats.client.api.StorageType;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.time.Duration;
+
+/** Creates the connector's KV buckets when missing and checks that an existing lease bucket has the lease TTL. */
+public final class Buckets {
+
+    private static final Logger LOG = Logger.getLogger(Buckets.class);
+    private static final int NOT_FOUND = 10059;
+
+    private final Connection connection;
+    private final int replicas;
+
+    public Buckets(Connection connection, ConnectorConfig.Stream stream) {
+        this.connection = connection;
+        this.replicas = stream.replicas();
+    }
+
+    public KeyValue ensure(String name, Duration ttl, String description) throws IOException, JetStreamApiException {
+        KeyValueManagement management = connection.keyValueManagement();
+        try {
+            Duration existing = management.getStatus(name).getTtl();
+            if (!ttl.equals(existing == null ? Duration.ZERO : existing)) {
+                throw new IllegalStateException("KV bucket " + name + " exists with TTL " + existing + " but " + ttl
+                        + " is configured; delete the bucket (nats kv rm " + name + ") or configure the same TTL");
+            }
+        } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() != NOT_FOUND) {
+                throw e;
+            }
+            KeyValueConfiguration.Builder config = KeyValueConfiguration.builder()
+                    .name(name)
+                    .description(description)
+                    .storageType(StorageType.File)
+                    .replicas(replicas)
+                    .maxHistoryPerKey(1);
+            if (!ttl.isZero()) {
+                config.ttl(ttl);
+            }
+            try {
+                management.create(config.build());
+                LOG.infof("Created KV bucket %s (ttl %s, replicas %d)", name, ttl.isZero() ? "none" : ttl, replicas);
+            } catch (JetStreamApiException raced) {
+                management.getStatus(name);
+            }
+        }
+        return connection.keyValue(name);
+    }
+}

@@ -1,0 +1,39 @@
+package io.mongonats.connector.sink;
+
+import io.nats.client.JetStream;
+import io.nats.client.PublishOptions;
+import io.nats.client.api.PublishAck;
+import io.nats.client.impl.Headers;
+import io.nats.client.impl.NatsMessage;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Publishes to one collection's stream. Each message is de-duplicated by its resume token and fenced on the
+ * stream's last sequence, so that a message is stored only directly after the one its publisher expects:
+ * a former lease holder's late publish, or one after a lost predecessor, is refused by the server.
+ */
+public final class JetStreamPublisher {
+
+    private final JetStream jetStream;
+    private final String stream;
+
+    public JetStreamPublisher(JetStream jetStream, String stream) {
+        this.jetStream = jetStream;
+        this.stream = stream;
+    }
+
+    public CompletableFuture<PublishAck> publish(String subject, Headers headers, byte[] payload,
+                                                 String messageId, long expectedLastSequence) {
+        PublishOptions options = PublishOptions.builder()
+                .messageId(messageId)
+                .expectedStream(stream)
+                .expectedLastSequence(expectedLastSequence)
+                .build();
+        return jetStream.publishAsync(NatsMessage.builder()
+                .subject(subject)
+                .headers(headers)
+                .data(payload)
+                .build(), options);
+    }
+}

@@ -1,0 +1,139 @@
+package io.mongonats.connector.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+
+/**
+ * A single {@code nats-server -js} process on 127.0.0.1 with a temporary store directory. The port
+ * and store survive {@link #stop()}/{@link #kill()} and {@link #start()}, so a restart keeps
+ * JetStream data. {@link #close()} stops the server and deletes the directory.
+ */
+public final class NatsServer implements AutoCloseable {
+
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
+
+    private final int port;
+    private final Path dir;
+    private final Path logFile;
+    private final NatsProcess process;
+    private boolean closed;
+
+    /** Allocates a port and a directory; does not start the server. */
+    public NatsServer() {
+        this.port = FreePorts.allocate();
+        this.dir = TestFiles.createTempDir("nats-server-");
+        this.logFile = dir.resolve("nats-server.log");
+        this.process = new NatsProcess("nats-server :" + port, List.of(
+                "-js", "-a", "127.0.0.1", "-p", String.valueOf(port),
+                "-sd", dir.resolve("store").toString(), "-n", "standalone-" + port), logFile, port);
+    }
+
+    /** Creates and starts a server; cleans up if it does not come up. */
+    public static NatsServer launch() {
+        NatsServer server = new NatsServer();
+        try {
+            return server.start();
+        } catch (RuntimeException | Error e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    /** Starts (or restarts) the process and waits until JetStream answers. */
+    public synchronized NatsServer start() {
+        if (closed) {
+            throw new IllegalStateException("NatsServer on port " + port + " is closed");
+        }
+        process.start();
+        Await.until(READY_TIMEOUT, "JetStream ready on " + url(), () -> {
+            process.failIfExited(process.process());
+            try (Connection connection = connectOnce(url())) {
+                connection.jetStreamManagement().getAccountStatistics();
+                return true;
+            }
+        });
+        return this;
+    }
+
+    /** SIGTERM; waits for the process to exit. */
+    public synchronized void stop() {
+        process.stop();
+    }
+
+    /** SIGKILL; waits for the process to exit. */
+    public synchronized void kill() {
+        process.kill();
+    }
+
+    public boolean isRunning() {
+        return process.isRunning();
+    }
+
+    public String url() {
+        return "nats://127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** JetStream store directory (the {@code -sd} argument). */
+    public Path storeDir() {
+        return dir.resolve("store");
+    }
+
+    public Path logFile() {
+        return logFile;
+    }
+
+    public String logTail(int lines) {
+        return TestFiles.tail(logFile, lines);
+    }
+
+    /** A new client connection that reconnects forever; the caller closes it. */
+    public Connection connect() {
+        return connect(url());
+    }
+
+    /** A new client connection to {@code urls} (comma-separated) that reconnects forever. */
+    static Connection connect(String urls) {
+        Options options = Options.builder().server(urls).connectionTimeout(Duration.ofSeconds(2))
+                .maxReconnects(-1).reconnectWait(Duration.ofMillis(100)).build();
+        try {
+            return Nats.connect(options);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not connect to " + urls, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while connecting to " + urls, e);
+        }
+    }
+
+    /** A connection for probes: fails instead of reconnecting. */
+    static Connection connectOnce(String urls) throws IOException, InterruptedException {
+        return Nats.connect(Options.builder().server(urls).connectionTimeout(Duration.ofSeconds(1))
+                .maxReconnects(0).noReconnect().build());
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        process.stop();
+        TestFiles.deleteTree(dir);
+    }
+
+    @Override
+    public String toString() {
+        return "NatsServer[" + url() + ", " + dir + "]";
+    }
+}
