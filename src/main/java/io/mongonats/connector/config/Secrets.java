@@ -20,6 +20,7 @@ public final class Secrets {
         if (text == null || secret == null || secret.isEmpty()) {
             return text;
         }
-        return maskUri(text.replace(secret, maskUri(secret)));
+        String masked = maskUri(secret);
+        return maskUri(text.replace(secret, masked.equals(secret) ? "****" : masked));
     }
 }

@@ -3,7 +3,6 @@ package io.mongonats.connector.deploy;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,6 +16,7 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -28,24 +28,18 @@ import io.fabric8.kubernetes.api.model.WeightedPodAffinityTerm;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.mongonats.connector.config.ConnectorConfig;
-import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -102,6 +96,10 @@ class ManifestsTest {
                                 + " model does not know (typo?): " + Manifests.unknownFields(resource));
                 assertNotNull(resource.getMetadata().getName(), "k8s/" + name + " has an object without a name");
             }
+        }
+        for (HasMetadata secret : Manifests.load(SECRET_TEMPLATE)) {
+            assertTrue(Manifests.unknownFields(secret).isEmpty(), () -> SECRET_TEMPLATE
+                    + " has fields the Secret model does not know (typo?): " + Manifests.unknownFields(secret));
         }
         assertFalse(listed.contains(SECRET_TEMPLATE.getFileName().toString()),
                 "kustomization.yaml must not list the Secret template: it would apply placeholder credentials");
@@ -165,9 +163,7 @@ class ManifestsTest {
                 "Secret key that becomes " + NATS_CREDENTIALS);
         assertTrue(mountFor(NATS_CREDENTIALS).getReadOnly() == Boolean.TRUE, "NATS credentials must be mounted read-only");
 
-        Map<String, List<String>> referenced = new HashMap<>();
-        referenced.computeIfAbsent(MONGO_SECRET, k -> new ArrayList<>()).add(MONGO_KEY);
-        referenced.computeIfAbsent(NATS_SECRET, k -> new ArrayList<>()).add(NATS_KEY);
+        Map<String, List<String>> referenced = Map.of(MONGO_SECRET, List.of(MONGO_KEY), NATS_SECRET, List.of(NATS_KEY));
         referenced.forEach((name, keys) -> {
             Secret template = secretTemplate.stream().filter(s -> name.equals(s.getMetadata().getName())).findFirst()
                     .orElseThrow(() -> new AssertionError(SECRET_TEMPLATE + " does not define Secret " + name));
@@ -189,7 +185,7 @@ class ManifestsTest {
         assertFalse(properties.containsKey("quarkus.log.console.json"),
                 "quarkus.log.console.json is deprecated since Quarkus 3.19: use quarkus.log.console.json.enabled");
 
-        ConnectorConfig config = assertDoesNotThrow(() -> configMapOnly(properties),
+        ConnectorConfig config = assertDoesNotThrow(() -> ConnectorConfigs.configMapOnly(properties),
                 "ConfigMap application.properties is rejected by ConnectorConfig");
         List<String> collections = config.collections().stream()
                 .map(c -> c.database() + "." + c.collection()).toList();
@@ -209,7 +205,7 @@ class ManifestsTest {
     void configMappingRejectsUnknownConnectorKeys() {
         Properties properties = configMapProperties();
         properties.setProperty("connector.lease.tll", "10s");
-        RuntimeException rejected = assertThrows(RuntimeException.class, () -> configMapOnly(properties),
+        RuntimeException rejected = assertThrows(RuntimeException.class, () -> ConnectorConfigs.configMapOnly(properties),
                 "a misspelt connector.* key must fail the mapping, otherwise the ConfigMap check proves nothing");
         assertTrue(String.valueOf(rejected.getMessage()).contains("connector.lease.tll"),
                 "the mapping failed, but not because of the misspelt key: " + rejected.getMessage());
@@ -223,7 +219,7 @@ class ManifestsTest {
                 "CONNECTOR_REPLICA_ID must be the pod name (fieldRef metadata.name)");
         ConnectorConfig config = podConfig().getConfigMapping(ConnectorConfig.class);
         assertEquals(Optional.of(podName()), config.replicaId(), "connector.replica-id as the pod sees it");
-        assertEquals(secretPlaceholder(MONGO_SECRET, MONGO_KEY), config.mongo().uri(),
+        assertEquals(ConnectorConfigs.secretPlaceholder(MONGO_SECRET, MONGO_KEY), config.mongo().uri(),
                 "connector.mongo.uri as the pod sees it");
     }
 
@@ -390,11 +386,11 @@ class ManifestsTest {
     }
 
     /** The key projected to a file name: the items entry whose path is the name, or the name itself without items. */
-    private static Optional<String> fileKey(List<io.fabric8.kubernetes.api.model.KeyToPath> items, String fileName) {
+    private static Optional<String> fileKey(List<KeyToPath> items, String fileName) {
         if (items == null || items.isEmpty()) {
             return Optional.of(fileName);
         }
-        return items.stream().filter(i -> fileName.equals(i.getPath())).map(i -> i.getKey()).findFirst();
+        return items.stream().filter(i -> fileName.equals(i.getPath())).map(KeyToPath::getKey).findFirst();
     }
 
     private static String fileName(String path) {
@@ -408,72 +404,14 @@ class ManifestsTest {
     private static Properties configMapProperties() {
         String text = Optional.ofNullable(configMap.getData()).map(d -> d.get(CONFIG_KEY))
                 .orElseThrow(() -> new AssertionError("ConfigMap " + CONFIG_MAP + " has no key " + CONFIG_KEY));
-        return properties(text);
+        return ConnectorConfigs.properties(text);
     }
 
-    private static Properties properties(String text) {
-        Properties properties = new Properties();
-        try {
-            properties.load(new StringReader(text));
-        } catch (IOException e) {
-            throw new AssertionError("not a properties file: " + e.getMessage(), e);
-        }
-        return properties;
-    }
-
-    /**
-     * The ConfigMap alone, with a stand-in MongoDB URI. addDiscoveredConverters() brings in the
-     * converters quarkus-core registers, as Quarkus does at run time: without them Duration only
-     * accepts ISO-8601 (PT10S), not the 10s form that the mapping's defaults use.
-     */
-    private static ConnectorConfig configMapOnly(Properties properties) {
-        return new SmallRyeConfigBuilder()
-                .addDiscoveredConverters()
-                .withMapping(ConnectorConfig.class)
-                .withSources(new PropertiesConfigSource(properties, "configmap", 500))
-                .withDefaultValue("connector.mongo.uri", "mongodb://placeholder")
-                .build()
-                .getConfigMapping(ConnectorConfig.class);
-    }
-
-    /**
-     * The configuration a pod sees, in Quarkus' order: packaged application.properties (250),
-     * config/application.properties from the ConfigMap (260), the container's env (300).
-     */
     private static SmallRyeConfig podConfig() {
-        SmallRyeConfigBuilder builder = new SmallRyeConfigBuilder()
-                .withProfile("prod")
-                .addDiscoveredConverters()
-                .withMapping(ConnectorConfig.class)
-                .withSources(new PropertiesConfigSource(configMapProperties(), "ConfigMap " + CONFIG_MAP, 260))
-                .withSources(new io.smallrye.config.EnvConfigSource(containerEnv(), 300));
-        Manifests.readIfPresent(APPLICATION_PROPERTIES).map(ManifestsTest::properties).ifPresent(packaged ->
-                builder.withSources(new PropertiesConfigSource(packaged, APPLICATION_PROPERTIES.toString(), 250)));
-        return assertDoesNotThrow(builder::build, "the pod's configuration is rejected by ConnectorConfig");
-    }
-
-    /** Container env with references resolved to stand-ins: the pod name, or secret:NAME/KEY. */
-    private static Map<String, String> containerEnv() {
-        Map<String, String> env = new HashMap<>();
-        Function<EnvVar, String> resolve = e -> {
-            if (e.getValueFrom() == null) {
-                return Optional.ofNullable(e.getValue()).orElse("");
-            }
-            var from = e.getValueFrom();
-            if (from.getFieldRef() != null) {
-                return "metadata.name".equals(from.getFieldRef().getFieldPath()) ? podName() : "field";
-            }
-            if (from.getSecretKeyRef() != null) {
-                return secretPlaceholder(from.getSecretKeyRef().getName(), from.getSecretKeyRef().getKey());
-            }
-            return "reference";
-        };
-        Optional.ofNullable(container().getEnv()).orElse(List.of()).forEach(e -> env.put(e.getName(), resolve.apply(e)));
-        assertNotEquals(0, env.size(), "container has no env");
-        return env;
-    }
-
-    private static String secretPlaceholder(String name, String key) {
-        return "secret:" + name + "/" + key;
+        Optional<Properties> packaged =
+                Manifests.readIfPresent(APPLICATION_PROPERTIES).map(ConnectorConfigs::properties);
+        Map<String, String> env = ConnectorConfigs.env(container().getEnv(), podName());
+        return assertDoesNotThrow(() -> ConnectorConfigs.pod(packaged, configMapProperties(), env),
+                "the pod's configuration (packaged application.properties, ConfigMap, env) is rejected by ConnectorConfig");
     }
 }

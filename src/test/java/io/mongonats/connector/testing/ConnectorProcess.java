@@ -50,8 +50,8 @@ public final class ConnectorProcess implements AutoCloseable {
     }
 
     /**
-     * Launches the application. {@code name} labels the log directory and messages. A free HTTP
-     * port is used unless {@code config} sets {@code quarkus.http.port}.
+     * Launches the application. {@code name} labels the log directory and messages. HTTP binds
+     * 127.0.0.1 on a free port unless {@code config} sets {@code quarkus.http.host}/{@code port}.
      */
     public static ConnectorProcess start(String name, Map<String, String> config, List<String> jvmArgs) {
         Path jar = Path.of(System.getProperty("connector.app.jar", "target/quarkus-app/quarkus-run.jar"));
@@ -66,6 +66,9 @@ public final class ConnectorProcess implements AutoCloseable {
         command.addAll(jvmArgs);
         config.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-Dquarkus.http.port=" + port);
+        if (!config.containsKey("quarkus.http.host")) {
+            command.add("-Dquarkus.http.host=127.0.0.1");
+        }
         command.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
         Path logFile = TestFiles.createTempDir("connector-" + name + "-").resolve(name + ".log");
         try {
@@ -124,7 +127,7 @@ public final class ConnectorProcess implements AutoCloseable {
         }
     }
 
-    /** Waits for the process to end and returns its exit code (143 after SIGTERM unless handled). */
+    /** Waits for the process to end and returns its exit code (Quarkus exits with 143 after SIGTERM). */
     public int waitForExit(Duration timeout) {
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import io.nats.client.Connection;
 import io.nats.client.support.JsonParser;
@@ -37,10 +38,11 @@ public final class NatsCluster implements AutoCloseable {
         this(3);
     }
 
+    /** Writes the configuration of {@code size} nodes; does not start them. */
     public NatsCluster(int size) {
         root = TestFiles.createTempDir("nats-cluster-");
         int[] ports = FreePorts.allocate(size * 3);
-        String routes = java.util.stream.IntStream.range(0, size)
+        String routes = IntStream.range(0, size)
                 .mapToObj(i -> "nats-route://127.0.0.1:" + ports[size + i]).collect(Collectors.joining(", "));
         for (int i = 0; i < size; i++) {
             nodes.add(new Node("n" + (i + 1), ports[i], ports[size + i], ports[2 * size + i], routes));

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 
 import io.nats.client.Connection;
+import io.nats.client.ErrorListener;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 
@@ -116,10 +117,10 @@ public final class NatsServer implements AutoCloseable {
         }
     }
 
-    /** A connection for probes: fails instead of reconnecting. */
+    /** A connection for probes: fails instead of reconnecting, and logs nothing. */
     static Connection connectOnce(String urls) throws IOException, InterruptedException {
         return Nats.connect(Options.builder().server(urls).connectionTimeout(Duration.ofSeconds(1))
-                .maxReconnects(0).noReconnect().build());
+                .noReconnect().errorListener(new ErrorListener() { }).build());
     }
 
     @Override

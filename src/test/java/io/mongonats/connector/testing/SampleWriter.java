@@ -50,7 +50,7 @@ public final class SampleWriter implements AutoCloseable {
         this(collection, 0, null);
     }
 
-    /** Documents padded to {@code documentBytes} BSON bytes (if larger than the minimum, 32 bytes). */
+    /** Documents padded to {@code documentBytes} BSON bytes (if larger than the minimum, 39 bytes). */
     public SampleWriter(MongoCollection<Document> collection, int documentBytes) {
         this(collection, documentBytes, null);
     }
@@ -94,7 +94,11 @@ public final class SampleWriter implements AutoCloseable {
             throw new IllegalStateException("continuous writing already started");
         }
         String threadName = "sample-writer-" + collection.getNamespace().getCollectionName();
-        executor = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, threadName));
+        executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, threadName);
+            thread.setDaemon(true); // never keeps a test JVM alive; stop() still joins it
+            return thread;
+        });
         continuousStartWritten = written.get();
         long start = System.nanoTime();
         continuous = executor.scheduleAtFixedRate(() -> {
