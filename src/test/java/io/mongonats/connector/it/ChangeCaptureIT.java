@@ -1,0 +1,126 @@
+package io.mongonats.connector.it;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import io.mongonats.connector.testing.Await;
+import io.mongonats.connector.testing.ConnectorProcess;
+import io.mongonats.connector.testing.MongoStandIn;
+import io.mongonats.connector.testing.NatsServer;
+import io.mongonats.connector.testing.SampleWriter;
+import io.mongonats.connector.testing.StreamReader;
+import io.mongonats.connector.testing.StreamReader.Received;
+import io.nats.client.Connection;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The packaged connector against a real nats-server and the MongoDB stand-in, through the real drivers. */
+class ChangeCaptureIT {
+
+    private static NatsServer nats;
+    private static MongoStandIn mongo;
+    private static MongoClient client;
+    private static Connection connection;
+
+    @BeforeAll
+    static void startServers() {
+        nats = NatsServer.launch();
+        mongo = new MongoStandIn().start();
+        client = MongoClients.create(mongo.uri());
+        connection = nats.connect();
+    }
+
+    @AfterAll
+    static void stopServers() throws Exception {
+        connection.close();
+        client.close();
+        mongo.close();
+        nats.close();
+    }
+
+    private static ConnectorFixture connector(String database, String collection) {
+        return new ConnectorFixture(mongo.uri(), nats.url(), "r-" + collection).watch(database, collection);
+    }
+
+    @Test
+    void publishesEveryOperationTypeInOrderWithItsHeaders() {
+        MongoCollection<Document> orders = client.getDatabase("ops").getCollection("orders");
+        try (ConnectorProcess connector = connector("ops", "orders").start("ops")) {
+            connector.awaitReady(Duration.ofSeconds(60));
+            connector.awaitLog("ACQUIRED", Duration.ofSeconds(30));
+            connector.awaitLog("resuming", Duration.ofSeconds(30));
+            orders.insertOne(new Document("_id", 1).append("name", "a"));
+            orders.updateOne(new Document("_id", 1), new Document("$set", new Document("name", "b")));
+            orders.replaceOne(new Document("_id", 1), new Document("name", "c"));
+            orders.deleteOne(new Document("_id", 1));
+            orders.drop();
+            // A re-created collection is captured too: the worker watches the namespace after drop/invalidate.
+            orders.insertOne(new Document("_id", 2).append("name", "again"));
+
+            List<Received> messages = StreamReader.awaitCount(connection, "ops_orders", 6, Duration.ofSeconds(30));
+            // The stand-in reports replaceOne as "update" (real MongoDB: "replace"), and sends no invalidate
+            // after drop (real MongoDB does, and the worker reopens with startAfter).
+            List<String> subjects = messages.stream().map(Received::subject).toList();
+            assertEquals(List.of("ops.orders.insert", "ops.orders.update", "ops.orders.update", "ops.orders.delete",
+                    "ops.orders.drop", "ops.orders.insert"), subjects);
+            Received first = messages.get(0);
+            assertEquals("ops", first.headers().get("Cdc-Database").get(0));
+            assertEquals("orders", first.headers().get("Cdc-Collection").get(0));
+            assertEquals("insert", first.headers().get("Cdc-Operation").get(0));
+            assertTrue(first.headers().containsKey("Cdc-Cluster-Time"));
+            Document event = Document.parse(first.payload());
+            assertEquals(event.get("_id", Document.class).getString("_data"), first.headers().get("Nats-Msg-Id").get(0));
+            assertEquals("a", event.get("fullDocument", Document.class).getString("name"));
+            assertEquals("b", Document.parse(messages.get(1).payload()).get("fullDocument", Document.class).getString("name"));
+            assertEquals("again", Document.parse(messages.get(5).payload()).get("fullDocument", Document.class).getString("name"));
+
+            String metrics = connector.httpGet("/q/metrics").body();
+            assertTrue(metrics.contains("cdc_events_published_total{collection=\"ops_orders\",operation=\"insert\"} 2.0"), metrics);
+            String health = connector.httpGet("/q/health/ready").body();
+            assertTrue(health.contains("\"ops.orders\": \"held (epoch"), health);
+            assertTrue(health.contains("streaming"), health);
+        }
+    }
+
+    @Test
+    void aBurstOf20000EventsArrivesExactlyOnceAndInOrder() {
+        try (ConnectorProcess connector = connector("burst", "events").start("burst");
+             SampleWriter writer = SampleWriter.open(mongo.uri(), "burst", "events", 300)) {
+            connector.awaitLog("resuming", Duration.ofSeconds(60));
+            long started = System.nanoTime();
+            writer.insertMany(20_000);
+            List<Received> messages = StreamReader.awaitCount(connection, "burst_events", 20_000, Duration.ofSeconds(120));
+            double seconds = (System.nanoTime() - started) / 1e9;
+            System.out.printf("BURST: %d events of 300 bytes written and published in %.2f s: %.0f events/s%n",
+                    20_000, seconds, 20_000 / seconds);
+            assertEquals(20_000, messages.size());
+            Streams.assertExactlyOnceInOrder(messages, 20_000);
+        }
+    }
+
+    @Test
+    void aBadConfigurationExitsNonZeroNamingEveryProblemWithoutSecrets() {
+        ConnectorFixture bad = new ConnectorFixture("mongodb://admin:hunter2@127.0.0.1:1", "http://nowhere", "bad")
+                .watch("shop", "orders").with("on-oversized", "ignore").with("full-document", "always")
+                .set("connector.lease.ttl", "1s");
+        try (ConnectorProcess connector = bad.start("bad-config")) {
+            int exit = connector.waitForExit(Duration.ofSeconds(60));
+            String log = connector.logText();
+            assertNotEquals(0, exit, log);
+            for (String key : List.of("connector.nats.servers", "connector.lease", "connector.collections[0].on-oversized",
+                    "connector.collections[0].full-document")) {
+                assertTrue(log.contains(key + ":"), "problem with " + key + " not reported:\n" + log);
+            }
+            assertTrue(!log.contains("hunter2"), "the password leaked into the log:\n" + log);
+        }
+    }
+}
