@@ -172,9 +172,8 @@ public final class CollectionWorker {
         StartAt start = plan.token().map(StartAt::resumeAfter).orElse(StartAt.now());
         if (restartFromNow) {
             start = StartAt.now();
-        } else {
-            LOG.infof("%s: resuming %s", spec.namespace(), plan.reason());
         }
+        boolean opened = false;
         try {
             while (start != null && !stopRequested) {
                 try (ChangeStreamReader reader = ChangeStreamReader.open(mongo, spec, start, settings.batchSize(),
@@ -182,14 +181,17 @@ public final class CollectionWorker {
                     if (restartFromNow) {
                         recordGap(plan, reader.resumeToken());
                         restartFromNow = false;
+                    } else if (!opened) {
+                        LOG.infof("%s: change stream open, resuming %s", spec.namespace(), plan.reason());
                     }
+                    opened = true;
                     streaming();
                     start = pump(reader, current);
                 }
             }
             if (!halted) {
                 state = State.DRAINING;
-                current.drain(settings.ackTimeout());
+                current.drain();
                 saveCheckpoint(current, true);
             }
         } catch (Exception e) {

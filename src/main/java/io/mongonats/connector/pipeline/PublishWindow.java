@@ -70,7 +70,7 @@ public final class PublishWindow {
         int size = payload.length + headers.serializedLength() + subject.length();
         if (size > maxPayload) {
             if (spec.onOversized() == CollectionSpec.OversizedPolicy.STOP) {
-                drain(settings.ackTimeout());
+                drain();
                 throw new OversizedEventException(spec.namespace(), event.documentKey().toJson(), size, maxPayload);
             }
             payload = deadLetterRecord(event, size);
@@ -88,15 +88,16 @@ public final class PublishWindow {
         settleCompleted();
     }
 
-    /** Takes every acknowledgement that has already arrived, in order, without waiting. */
+    /** Takes every acknowledgement that has already arrived, in order, and fails on one overdue. */
     public void settleCompleted() throws Exception {
-        while (!inFlight.isEmpty() && inFlight.peek().ack.isDone()) {
+        while (!inFlight.isEmpty() && (inFlight.peek().ack.isDone()
+                || System.nanoTime() - inFlight.peek().sentNanos > settings.ackTimeout().toNanos())) {
             settleHead();
         }
     }
 
     /** Waits for every outstanding acknowledgement, each within the ack timeout. */
-    public void drain(Duration timeout) throws Exception {
+    public void drain() throws Exception {
         while (!inFlight.isEmpty()) {
             settleHead();
         }

@@ -1,0 +1,105 @@
+package io.mongonats.connector.it;
+
+import io.mongonats.connector.testing.Await;
+import io.mongonats.connector.testing.ConnectorProcess;
+import io.mongonats.connector.testing.MongoStandIn;
+import io.mongonats.connector.testing.NatsServer;
+import io.mongonats.connector.testing.SampleWriter;
+import io.mongonats.connector.testing.StreamReader;
+import io.mongonats.connector.testing.StreamReader.Received;
+import io.nats.client.Connection;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Crashes and restarts of the connector, NATS and MongoDB: nothing lost, nothing published twice, order kept. */
+class CrashRecoveryIT {
+
+    private static final Duration DUPLICATE_WINDOW = Duration.ofSeconds(2);
+
+    @Test
+    void aConnectorKilledMidBurstAndRestartedAfterTheDuplicateWindowPublishesEachChangeOnce() throws Exception {
+        try (NatsServer nats = NatsServer.launch();
+             MongoStandIn mongo = new MongoStandIn().start();
+             Connection connection = nats.connect();
+             SampleWriter writer = SampleWriter.open(mongo.uri(), "crash", "events", 300)) {
+            ConnectorFixture fixture = new ConnectorFixture(mongo.uri(), nats.url(), "crash-1")
+                    .watch("crash", "events")
+                    .set("connector.stream.duplicate-window", DUPLICATE_WINDOW.toSeconds() + "s")
+                    .set("connector.checkpoint.interval", "5s");
+            long total = 30_000;
+            try (ConnectorProcess first = fixture.start("crash-first")) {
+                first.awaitLog("resuming", Duration.ofSeconds(60));
+                Thread burst = Thread.ofPlatform().name("burst-writer").start(() -> writer.insertMany((int) total));
+                StreamReader.awaitCount(connection, "crash_events", 3_000, Duration.ofSeconds(60));
+                first.sigkill();
+                first.waitForExit(Duration.ofSeconds(30));
+                burst.join(Duration.ofSeconds(120).toMillis());
+            }
+            long publishedBeforeCrash = StreamReader.count(connection, "crash_events");
+            long crashedAt = System.nanoTime();
+            // The restart must come after the duplicate window, so JetStream's de-duplication cannot help.
+            Await.until(Duration.ofSeconds(10), "the duplicate window to pass",
+                    () -> System.nanoTime() - crashedAt > DUPLICATE_WINDOW.plusMillis(500).toNanos());
+            try (ConnectorProcess second = fixture.start("crash-second")) {
+                String resumed = second.awaitLog("resuming", Duration.ofSeconds(60));
+                List<Received> messages = StreamReader.awaitCount(connection, "crash_events", total, Duration.ofSeconds(120));
+                System.out.printf("CRASH: %d of %d events published before SIGKILL; restart %s%n",
+                        publishedBeforeCrash, total, resumed.substring(resumed.indexOf("resuming")));
+                assertTrue(publishedBeforeCrash < total, "the crash came after the burst was published");
+                Streams.assertExactlyOnceInOrder(messages, total);
+            }
+        }
+    }
+
+    @Test
+    void aNatsRestartMidStreamLosesAndDuplicatesNothing() throws Exception {
+        try (NatsServer nats = NatsServer.launch();
+             MongoStandIn mongo = new MongoStandIn().start();
+             SampleWriter writer = SampleWriter.open(mongo.uri(), "natsrestart", "events", 300);
+             ConnectorProcess connector = new ConnectorFixture(mongo.uri(), nats.url(), "nats-restart")
+                     .watch("natsrestart", "events").start("nats-restart")) {
+            connector.awaitLog("resuming", Duration.ofSeconds(60));
+            writer.startContinuous(500);
+            try (Connection connection = nats.connect()) {
+                StreamReader.awaitCount(connection, "natsrestart_events", 500, Duration.ofSeconds(30));
+            }
+            nats.stop();
+            nats.start();
+            try (Connection connection = nats.connect()) {
+                long before = StreamReader.count(connection, "natsrestart_events");
+                StreamReader.awaitCount(connection, "natsrestart_events", before + 500, Duration.ofSeconds(60));
+                long written = writer.stop();
+                List<Received> messages = StreamReader.awaitCount(connection, "natsrestart_events", written, Duration.ofSeconds(60));
+                Streams.assertExactlyOnceInOrder(messages, written);
+                System.out.printf("NATS RESTART: %d events exactly once across the restart%n", written);
+            }
+        }
+    }
+
+    @Test
+    void aMongoRestartResumesFromTheStoredToken(@TempDir Path dir) throws Exception {
+        // The H2 backend keeps the oplog across a restart of the stand-in, as a real replica set keeps its oplog.
+        try (NatsServer nats = NatsServer.launch();
+             MongoStandIn mongo = MongoStandIn.h2(dir.resolve("mongo.h2")).start();
+             Connection connection = nats.connect();
+             SampleWriter writer = SampleWriter.open(mongo.uri(), "mongorestart", "events", 300);
+             ConnectorProcess connector = new ConnectorFixture(mongo.uri(), nats.url(), "mongo-restart")
+                     .watch("mongorestart", "events").start("mongo-restart")) {
+            connector.awaitLog("resuming", Duration.ofSeconds(60));
+            writer.insertMany(300);
+            StreamReader.awaitCount(connection, "mongorestart_events", 300, Duration.ofSeconds(60));
+            mongo.stop();
+            mongo.start();
+            writer.insertMany(300);
+            List<Received> messages = StreamReader.awaitCount(connection, "mongorestart_events", 600, Duration.ofSeconds(90));
+            Streams.assertExactlyOnceInOrder(messages, 600);
+            System.out.printf("MONGO RESTART: 600 events exactly once across a restart of the stand-in%n");
+        }
+    }
+}
