@@ -1,0 +1,146 @@
+package io.mongonats.connector.it;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import io.mongonats.connector.checkpoint.Checkpoint;
+import io.mongonats.connector.testing.Await;
+import io.mongonats.connector.testing.ConnectorProcess;
+import io.mongonats.connector.testing.MongoStandIn;
+import io.mongonats.connector.testing.NatsServer;
+import io.mongonats.connector.testing.StreamReader;
+import io.mongonats.connector.testing.StreamReader.Received;
+import io.nats.client.Connection;
+import io.nats.client.KeyValue;
+import io.nats.client.api.KeyValueConfiguration;
+import io.nats.client.api.StorageType;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Events too large to publish and stored positions MongoDB refuses: a clear error or the chosen policy, never a silent skip. */
+class BadInputIT {
+
+    /** Larger than nats-server's default max_payload of 1 MB, smaller than MongoDB's 16 MB document limit. */
+    private static final String HUGE = "x".repeat(1_200_000);
+
+    private static NatsServer nats;
+    private static MongoStandIn mongo;
+    private static MongoClient client;
+    private static Connection connection;
+
+    @BeforeAll
+    static void startServers() {
+        nats = NatsServer.launch();
+        mongo = new MongoStandIn().start();
+        client = MongoClients.create(mongo.uri());
+        connection = nats.connect();
+    }
+
+    @AfterAll
+    static void stopServers() throws Exception {
+        connection.close();
+        client.close();
+        mongo.close();
+        nats.close();
+    }
+
+    private static ConnectorFixture connector(String collection) {
+        return new ConnectorFixture(mongo.uri(), nats.url(), "r-" + collection).watch("bad", collection);
+    }
+
+    @Test
+    void anOversizedEventStopsItsCollectionAndReportsTheDocumentKeyAndSize() {
+        MongoCollection<Document> docs = client.getDatabase("bad").getCollection("oversized");
+        try (ConnectorProcess connector = connector("oversized").start("oversized")) {
+            connector.awaitLog("change stream open", Duration.ofSeconds(60));
+            docs.insertOne(new Document("_id", "small-1"));
+            docs.insertOne(new Document("_id", "huge-1").append("blob", HUGE));
+            docs.insertOne(new Document("_id", "small-2"));
+
+            String health = Await.untilValue(Duration.ofSeconds(30), "readiness details to show the collection failed", () -> {
+                String body = connector.httpGet("/q/health/ready").body();
+                return body.contains("failed") ? body : null;
+            });
+            assertTrue(health.contains("huge-1") && health.contains("max payload"), health);
+            assertTrue(connector.logText().contains("on-oversized=dead-letter"), "the error names the other choice");
+            List<Received> messages = StreamReader.readAll(connection, "bad_oversized");
+            assertEquals(1, messages.size(), "only the change before the oversized one is published");
+            String metrics = connector.httpGet("/q/metrics").body();
+            assertTrue(metrics.contains("cdc_errors_total{collection=\"bad_oversized\",kind=\"oversized\"} 1.0"), metrics);
+        }
+    }
+
+    @Test
+    void anOversizedEventBecomesADeadLetterRecordInOrderWhenConfigured() {
+        MongoCollection<Document> docs = client.getDatabase("bad").getCollection("deadletter");
+        try (ConnectorProcess connector = connector("deadletter").with("on-oversized", "dead-letter").start("deadletter")) {
+            connector.awaitLog("change stream open", Duration.ofSeconds(60));
+            docs.insertOne(new Document("_id", "small-1"));
+            docs.insertOne(new Document("_id", "huge-1").append("blob", HUGE));
+            docs.insertOne(new Document("_id", "small-2"));
+
+            List<Received> messages = StreamReader.awaitCount(connection, "bad_deadletter", 3, Duration.ofSeconds(30));
+            assertEquals(List.of("bad.deadletter.insert", "bad.deadletter.dead-letter", "bad.deadletter.insert"),
+                    messages.stream().map(Received::subject).toList());
+            Document record = Document.parse(messages.get(1).payload());
+            assertEquals("oversized", record.getString("reason"));
+            assertEquals("huge-1", record.get("documentKey", Document.class).getString("_id"));
+            assertTrue(record.getInteger("size") > 1_200_000, record.toJson());
+            assertEquals("oversized", messages.get(1).headers().get("Cdc-Dead-Letter-Reason").get(0));
+            assertTrue(connector.httpGet("/q/metrics").body().contains("cdc_dead_letters_total{collection=\"bad_deadletter\"} 1.0"));
+        }
+    }
+
+    @Test
+    void aRejectedResumeTokenStopsTheCollectionAndSaysWhatTheChoicesAre() throws Exception {
+        storeCheckpoint("bad_rejected", "not-a-resume-token");
+        try (ConnectorProcess connector = connector("rejected").start("rejected")) {
+            String health = Await.untilValue(Duration.ofSeconds(60), "readiness details to show the collection failed", () -> {
+                String body = connector.httpGet("/q/health/ready").body();
+                return body.contains("failed") ? body : null;
+            });
+            assertTrue(health.contains("refused to resume"), health);
+            String log = connector.logText();
+            assertTrue(log.contains("on-lost-position=restart-from-now") && log.contains("delete the checkpoint key"), log);
+        }
+    }
+
+    @Test
+    void aRejectedResumeTokenRestartsFromNowAndRecordsTheGapWhenConfigured() throws Exception {
+        storeCheckpoint("bad_gap", "not-a-resume-token");
+        MongoCollection<Document> docs = client.getDatabase("bad").getCollection("gap");
+        try (ConnectorProcess connector = connector("gap").with("on-lost-position", "restart-from-now").start("gap")) {
+            connector.awaitLog("GAP recorded", Duration.ofSeconds(60));
+            docs.insertOne(new Document("_id", "after-gap"));
+
+            List<Received> messages = StreamReader.awaitCount(connection, "bad_gap", 1, Duration.ofSeconds(30));
+            assertEquals("after-gap", Document.parse(messages.get(0).payload()).get("documentKey", Document.class).getString("_id"));
+            KeyValue checkpoints = connection.keyValue("mongo-nats-checkpoints");
+            List<String> gaps = checkpoints.keys().stream().filter(key -> key.startsWith("gap.bad_gap.")).toList();
+            assertEquals(1, gaps.size(), "one gap record: " + checkpoints.keys());
+            Document gap = Document.parse(new String(checkpoints.get(gaps.get(0)).getValue()));
+            assertEquals("not-a-resume-token", gap.getString("fromToken"));
+            assertEquals("bad.gap", gap.getString("namespace"));
+            assertTrue(connector.httpGet("/q/metrics").body().contains("cdc_gaps_total{collection=\"bad_gap\"} 1.0"));
+        }
+    }
+
+    private static void storeCheckpoint(String key, String token) throws Exception {
+        try {
+            connection.keyValueManagement().create(KeyValueConfiguration.builder().name("mongo-nats-checkpoints")
+                    .storageType(StorageType.File).maxHistoryPerKey(1).build());
+        } catch (io.nats.client.JetStreamApiException alreadyThere) {
+            // created by an earlier test's connector
+        }
+        connection.keyValue("mongo-nats-checkpoints").put(key, new Checkpoint(token, 0, Instant.now(), "test").toBytes());
+    }
+}
