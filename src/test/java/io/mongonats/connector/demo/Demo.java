@@ -1,0 +1,108 @@
+package io.mongonats.connector.demo;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import io.mongonats.connector.testing.ConnectorProcess;
+import io.mongonats.connector.testing.MongoStandIn;
+import io.mongonats.connector.testing.NatsServer;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamSubscription;
+import io.nats.client.Message;
+import io.nats.client.PullSubscribeOptions;
+import io.nats.client.api.ConsumerConfiguration;
+import org.bson.Document;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The README's first command: nats-server on loopback, the in-process MongoDB stand-in with a small sample
+ * writer, the packaged connector as its own JVM, and a consumer printing each change as it receives it.
+ * Runs for {@code -Ddemo.seconds} (default 20), then stops the connector gracefully and everything else.
+ */
+public final class Demo {
+
+    public static void main(String[] args) throws Exception {
+        Duration runFor = Duration.ofSeconds(Long.getLong("demo.seconds", 20));
+        ensureNatsServer();
+        try (NatsServer nats = NatsServer.launch();
+             MongoStandIn mongo = new MongoStandIn().start();
+             MongoClient client = MongoClients.create(mongo.uri());
+             ConnectorProcess connector = ConnectorProcess.start("demo", Map.of(
+                     "connector.mongo.uri", mongo.uri(),
+                     "connector.nats.servers", nats.url(),
+                     "connector.replica-id", "demo-0",
+                     "connector.collections[0].database", "shop",
+                     "connector.collections[0].collection", "orders"), List.of());
+             Connection connection = nats.connect()) {
+            say("nats-server on %s, MongoDB stand-in on %s, connector log in %s", nats.url(), mongo.uri(), connector.logFile());
+            say("connector: %s", connector.awaitLog("change stream open", Duration.ofSeconds(60)).strip());
+            JetStreamSubscription consumer = connection.jetStream().subscribe("shop.orders.>", PullSubscribeOptions.builder()
+                    .stream("shop_orders").durable("demo-worker")
+                    .configuration(ConsumerConfiguration.builder().ackWait(Duration.ofSeconds(30)).build()).build());
+            MongoCollection<Document> orders = client.getDatabase("shop").getCollection("orders");
+            long end = System.nanoTime() + runFor.toNanos();
+            int step = 0;
+            while (System.nanoTime() < end) {
+                write(orders, step++);
+                for (Message message : consumer.fetch(100, Duration.ofMillis(700))) {
+                    say("consumer received #%d %s %s", message.metaData().streamSequence(), message.getSubject(),
+                            Document.parse(new String(message.getData())).toJson());
+                    message.ack();
+                }
+            }
+            say("stopping the connector with SIGTERM: it drains, checkpoints and releases its lease");
+            connector.sigterm();
+            connector.waitForExit(Duration.ofSeconds(30));
+            connector.logText().lines().filter(line -> line.contains("RELEASED") || line.contains("checkpoint written"))
+                    .forEach(line -> say("connector: %s", line.strip()));
+            say("done: %d changes in stream shop_orders", connection.jetStreamManagement().getStreamInfo("shop_orders")
+                    .getStreamState().getMsgCount());
+        }
+    }
+
+    /** A small, varied workload: inserts, then an update, a replace and a delete now and then. */
+    private static void write(MongoCollection<Document> orders, int step) {
+        int id = step / 4;
+        switch (step % 4) {
+            case 0 -> orders.insertOne(new Document("_id", id).append("item", "book-" + id).append("qty", 1));
+            case 1 -> orders.updateOne(new Document("_id", id), new Document("$set", new Document("qty", 2)));
+            case 2 -> orders.replaceOne(new Document("_id", id), new Document("item", "book-" + id).append("qty", 3));
+            default -> {
+                if (id % 2 == 0) {
+                    orders.deleteOne(new Document("_id", id));
+                }
+            }
+        }
+    }
+
+    private static void ensureNatsServer() throws IOException, InterruptedException {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (Files.isExecutable(Path.of(dir, "nats-server"))) {
+                return;
+            }
+        }
+        if (Files.isExecutable(Path.of("/usr/sbin/nats-server")) || Files.isExecutable(Path.of("/usr/bin/nats-server"))) {
+            return;
+        }
+        if (!"root".equals(System.getProperty("user.name"))) {
+            throw new IllegalStateException("nats-server is not installed: run sudo apt-get install -y nats-server, then again");
+        }
+        say("nats-server is not installed: installing it with apt-get install -y nats-server");
+        Process install = new ProcessBuilder("sh", "-c", "apt-get update -qq && apt-get install -y -qq nats-server")
+                .inheritIO().start();
+        if (install.waitFor() != 0) {
+            throw new IllegalStateException("apt-get install -y nats-server failed; install it by hand and run again");
+        }
+    }
+
+    private static void say(String format, Object... args) {
+        System.out.printf("[demo %s] %s%n", LocalTime.now().withNano(0), String.format(format, args));
+    }
+}
