@@ -164,7 +164,7 @@ public class Supervisor {
                 (spec, grant) -> new CollectionWorker(spec, mongo, management, checkpoints, settings,
                         grant, metrics, clock, windows),
                 metrics, clock);
-        ConnectorGauges.register(metrics, keeper, clock);
+        ConnectorGauges.register(metrics, specs, keeper, clock);
         leaseKeeper = keeper;
         problem = null;
         keeper.start();

@@ -6,6 +6,7 @@ import io.mongonats.connector.lease.LeaseKeeper.LeaseView;
 import io.mongonats.connector.pipeline.WorkerStatus;
 
 import java.time.Clock;
+import java.util.List;
 
 /** Gauges read from the lease loop's view of each collection. */
 public final class ConnectorGauges {
@@ -13,9 +14,8 @@ public final class ConnectorGauges {
     private ConnectorGauges() {
     }
 
-    public static void register(ConnectorMetrics metrics, LeaseKeeper keeper, Clock clock) {
-        for (LeaseView initial : keeper.views().values()) {
-            CollectionSpec spec = initial.spec();
+    public static void register(ConnectorMetrics metrics, List<CollectionSpec> specs, LeaseKeeper keeper, Clock clock) {
+        for (CollectionSpec spec : specs) {
             String key = spec.key();
             metrics.gauge("cdc.collection.held", "1 while this replica holds the collection's lease", key, keeper,
                     k -> view(k, key).held() ? 1 : 0);
@@ -35,7 +35,7 @@ public final class ConnectorGauges {
     }
 
     private static LeaseView view(LeaseKeeper keeper, String key) {
-        return keeper.views().get(key);
+        return keeper.views().getOrDefault(key, new LeaseView(null, false, 0, null));
     }
 
     private static WorkerStatus status(LeaseKeeper keeper, String key) {

@@ -24,16 +24,27 @@ public final class NatsServer implements AutoCloseable {
     private final Path dir;
     private final Path logFile;
     private final NatsProcess process;
+    private final String token;
     private boolean closed;
 
     /** Allocates a port and a directory; does not start the server. */
     public NatsServer() {
+        this(null);
+    }
+
+    /** A server that requires {@code token} from its clients (null: no authentication). */
+    public NatsServer(String token) {
         this.port = FreePorts.allocate();
         this.dir = TestFiles.createTempDir("nats-server-");
         this.logFile = dir.resolve("nats-server.log");
-        this.process = new NatsProcess("nats-server :" + port, List.of(
+        this.token = token;
+        List<String> args = new java.util.ArrayList<>(List.of(
                 "-js", "-a", "127.0.0.1", "-p", String.valueOf(port),
-                "-sd", dir.resolve("store").toString(), "-n", "standalone-" + port), logFile, port);
+                "-sd", dir.resolve("store").toString(), "-n", "standalone-" + port));
+        if (token != null) {
+            args.addAll(List.of("--auth", token));
+        }
+        this.process = new NatsProcess("nats-server :" + port, args, logFile, port);
     }
 
     /** Creates and starts a server; cleans up if it does not come up. */
@@ -55,7 +66,7 @@ public final class NatsServer implements AutoCloseable {
         process.start();
         Await.until(READY_TIMEOUT, "JetStream ready on " + url(), () -> {
             process.failIfExited(process.process());
-            try (Connection connection = connectOnce(url())) {
+            try (Connection connection = connectOnce(clientUrl())) {
                 connection.jetStreamManagement().getAccountStatistics();
                 return true;
             }
@@ -100,7 +111,12 @@ public final class NatsServer implements AutoCloseable {
 
     /** A new client connection that reconnects forever; the caller closes it. */
     public Connection connect() {
-        return connect(url());
+        return connect(clientUrl());
+    }
+
+    /** The URL this harness's own clients use: with the token, when the server requires one. */
+    private String clientUrl() {
+        return token == null ? url() : "nats://" + token + "@127.0.0.1:" + port;
     }
 
     /** A new client connection to {@code urls} (comma-separated) that reconnects forever. */
