@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 import io.nats.client.Connection;
 import io.nats.client.ErrorListener;
@@ -24,7 +25,7 @@ public final class NatsServer implements AutoCloseable {
     private final Path dir;
     private final Path logFile;
     private final NatsProcess process;
-    private final String token;
+    private final UnaryOperator<Options.Builder> clientAuth;
     private boolean closed;
 
     /** Allocates a port and a directory; does not start the server. */
@@ -34,17 +35,28 @@ public final class NatsServer implements AutoCloseable {
 
     /** A server that requires {@code token} from its clients (null: no authentication). */
     public NatsServer(String token) {
+        this(token == null ? List.of() : List.of("--auth", token),
+                options -> token == null ? options : options.token(token.toCharArray()));
+    }
+
+    /**
+     * A server started with {@code extraArgs} (for example {@code -c auth.conf}); this harness's own clients
+     * authenticate with {@code clientAuth}.
+     */
+    public NatsServer(List<String> extraArgs, UnaryOperator<Options.Builder> clientAuth) {
         this.port = FreePorts.allocate();
         this.dir = TestFiles.createTempDir("nats-server-");
         this.logFile = dir.resolve("nats-server.log");
-        this.token = token;
-        List<String> args = new java.util.ArrayList<>(List.of(
-                "-js", "-a", "127.0.0.1", "-p", String.valueOf(port),
+        this.clientAuth = clientAuth;
+        List<String> args = new java.util.ArrayList<>(extraArgs);
+        args.addAll(List.of("-js", "-a", "127.0.0.1", "-p", String.valueOf(port),
                 "-sd", dir.resolve("store").toString(), "-n", "standalone-" + port));
-        if (token != null) {
-            args.addAll(List.of("--auth", token));
-        }
         this.process = new NatsProcess("nats-server :" + port, args, logFile, port);
+    }
+
+    /** A directory deleted with this server, for configuration files. */
+    public Path dir() {
+        return dir;
     }
 
     /** Creates and starts a server; cleans up if it does not come up. */
@@ -66,7 +78,8 @@ public final class NatsServer implements AutoCloseable {
         process.start();
         Await.until(READY_TIMEOUT, "JetStream ready on " + url(), () -> {
             process.failIfExited(process.process());
-            try (Connection connection = connectOnce(clientUrl())) {
+            try (Connection connection = Nats.connect(clientAuth.apply(Options.builder().server(url())
+                    .connectionTimeout(Duration.ofSeconds(1)).noReconnect().errorListener(new ErrorListener() { })).build())) {
                 connection.jetStreamManagement().getAccountStatistics();
                 return true;
             }
@@ -111,12 +124,16 @@ public final class NatsServer implements AutoCloseable {
 
     /** A new client connection that reconnects forever; the caller closes it. */
     public Connection connect() {
-        return connect(clientUrl());
-    }
-
-    /** The URL this harness's own clients use: with the token, when the server requires one. */
-    private String clientUrl() {
-        return token == null ? url() : "nats://" + token + "@127.0.0.1:" + port;
+        Options options = clientAuth.apply(Options.builder().server(url()).connectionTimeout(Duration.ofSeconds(2))
+                .maxReconnects(-1).reconnectWait(Duration.ofMillis(100))).build();
+        try {
+            return Nats.connect(options);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not connect to " + url(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while connecting to " + url(), e);
+        }
     }
 
     /** A new client connection to {@code urls} (comma-separated) that reconnects forever. */
