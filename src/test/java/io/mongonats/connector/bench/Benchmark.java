@@ -1,0 +1,212 @@
+package io.mongonats.connector.bench;
+
+import java.io.File;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The benchmark of issue 6, run by {@code ./mvnw -Pbench verify}: nats-server, the MongoDB stand-in in its own
+ * JVM and the packaged connector in its own JVM, all on loopback; a writer and a consumer in this JVM. Each
+ * scenario is bounded in count or time; it reports and asserts nothing. The table is printed at the end and
+ * written to {@code target/benchmark-results.md}.
+ *
+ * <p>System properties: {@code bench.scenarios} (comma-separated, default
+ * {@code sustained,catchup,latency,tuning,failover}; {@code profile} adds a JFR recording of the sustained
+ * scenario), {@code bench.dir} (scratch directory, default {@code target/bench}), {@code bench.scale}
+ * (multiplies event counts, durations and trials; default 1, for a quick smoke run use 0.1).
+ */
+public final class Benchmark {
+
+    /** The JVM flags of the Kubernetes manifest: SerialGC, heap half of a 256 MiB limit. */
+    static final List<String> PRODUCTION_FLAGS = List.of("-XX:+UseSerialGC", "-Xmx128m", "-XX:+ExitOnOutOfMemoryError");
+
+    /** Candidate flag sets for "peak RSS under 128 MB at 5,000 events/s". */
+    static final List<List<String>> TUNING_VARIANTS = List.of(
+            List.of(),
+            List.of("-XX:+UseSerialGC", "-Xmx64m", "-Xss256k", "-XX:ReservedCodeCacheSize=32m",
+                    "-XX:MaxDirectMemorySize=32m"),
+            List.of("-XX:+UseSerialGC", "-Xmx48m", "-Xss256k", "-XX:ReservedCodeCacheSize=16m",
+                    "-XX:MaxDirectMemorySize=16m", "-XX:TieredStopAtLevel=1"));
+
+    private Benchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String mavenClassPath = System.getProperty("java.class.path");
+        System.setProperty("java.class.path", testClassPath(mavenClassPath));
+        try {
+            run();
+        } finally {
+            System.setProperty("java.class.path", mavenClassPath);
+        }
+    }
+
+    /**
+     * exec:java runs this class inside Maven's JVM, whose {@code java.class.path} is Maven's own launcher;
+     * MongoStandIn.spawn starts the stand-in with {@code java.class.path}, so point it at the project's test
+     * class path, which exec:java put into the context class loader.
+     */
+    private static String testClassPath(String fallback) {
+        if (Thread.currentThread().getContextClassLoader() instanceof URLClassLoader loader && loader.getURLs().length > 0) {
+            List<String> entries = new ArrayList<>();
+            for (URL url : loader.getURLs()) {
+                try {
+                    entries.add(Path.of(url.toURI()).toString());
+                } catch (URISyntaxException e) {
+                    throw new IllegalStateException("Unexpected class path entry " + url, e);
+                }
+            }
+            return String.join(File.pathSeparator, entries);
+        }
+        return fallback;
+    }
+
+    private static void run() throws Exception {
+        long started = System.nanoTime();
+        Set<String> scenarios = new LinkedHashSet<>(Arrays.asList(System.getProperty("bench.scenarios",
+                "sustained,catchup,latency,tuning,failover").split(",")));
+        double scale = Double.parseDouble(System.getProperty("bench.scale", "1"));
+        Path workDir = Path.of(System.getProperty("bench.dir", "target/bench")).toAbsolutePath();
+        Files.createDirectories(workDir);
+        String loadBefore = Files.readString(Path.of("/proc/loadavg")).strip();
+        Report report = new Report();
+        List<Double> startToReady = new ArrayList<>();
+        Throughput.Result small = null;
+
+        if (scenarios.contains("sustained")) {
+            report.table("Sustained throughput with a concurrent writer (connector: " + String.join(" ", PRODUCTION_FLAGS) + ")",
+                    "documents", "collections", "events", "writer alone writes/s", "raw change-stream read/s",
+                    "raw JetStream publish/s", "connector events/s", "ratio to the smaller baseline",
+                    "connector CPU s / 100k events", "connector peak RSS MB");
+            Throughput throughput = new Throughput(workDir, startToReady);
+            for (int bytes : new int[] {300, 4096}) {
+                for (int collections : new int[] {1, 4}) {
+                    long warmUp = (long) ((bytes == 300 ? 10_000 : 4_000) * scale);
+                    long count = (long) ((bytes == 300 ? 60_000 : 20_000) * scale);
+                    Throughput.Result result = throughput.run("s" + bytes + "x" + collections, bytes, collections,
+                            warmUp, count, PRODUCTION_FLAGS);
+                    if (bytes == 300 && collections == 1) {
+                        small = result;
+                    }
+                    report.row(report.lastTable(), bytes == 300 ? "300 B" : "4 KB", collections, count,
+                            Report.rate(result.writerRate()), Report.rate(result.rawRead()), Report.rate(result.rawPublish()),
+                            Report.rate(result.connector()),
+                            Report.fixed(result.connector() / Math.min(result.rawRead(), result.rawPublish()), 2),
+                            Report.fixed(result.cpuPer100k(), 1), Report.fixed(result.peakRssMb(), 0));
+                }
+            }
+        }
+        if (scenarios.contains("catchup")) {
+            CatchUp.Result result = new CatchUp(workDir, startToReady).run((long) (100_000 * scale), 300, PRODUCTION_FLAGS);
+            report.table("Catch-up of a backlog (300 B documents, written while no connector ran)",
+                    "backlog events", "writer wrote/s", "raw change-stream read/s", "raw JetStream publish/s",
+                    "connector events/s", "ratio to the smaller baseline", "process start to caught up s",
+                    "connector CPU s / 100k events", "connector peak RSS MB");
+            double publish = small == null ? Double.NaN : small.rawPublish();
+            report.row(report.lastTable(), result.backlog(), Report.rate(result.writerRate()), Report.rate(result.rawRead()),
+                    small == null ? "n/a (run sustained)" : Report.rate(publish), Report.rate(result.connector()),
+                    Report.fixed(result.connector() / (small == null ? result.rawRead() : Math.min(result.rawRead(), publish)), 2),
+                    Report.fixed(result.startToCaughtUpSeconds(), 1), Report.fixed(result.cpuPer100k(), 1),
+                    Report.fixed(result.peakRssMb(), 0));
+        }
+        if (scenarios.contains("latency")) {
+            report.table("End-to-end latency, write to consumer receipt (300 B documents, one collection)",
+                    "target events/s", "achieved writes/s", "samples", "p50 ms", "p99 ms", "p99.9 ms", "max ms",
+                    "connector CPU s / 100k events", "connector peak RSS MB", "connector JVM flags");
+            Latency latency = new Latency(workDir, startToReady);
+            for (double rate : new double[] {1000, 5000}) {
+                Latency.Result result = latency.run("lat" + (int) rate, rate, Duration.ofSeconds(3),
+                        Latency.seconds((rate == 1000 ? 15 : 12) * scale), 300, PRODUCTION_FLAGS);
+                latencyRow(report, result, PRODUCTION_FLAGS);
+            }
+        }
+        if (scenarios.contains("tuning")) {
+            report.table("JVM flags at 5,000 events/s (300 B, one collection, 10 s measured)",
+                    "target events/s", "achieved writes/s", "samples", "p50 ms", "p99 ms", "p99.9 ms", "max ms",
+                    "connector CPU s / 100k events", "connector peak RSS MB", "connector JVM flags");
+            Latency latency = new Latency(workDir, startToReady);
+            int variant = 0;
+            for (List<String> flags : TUNING_VARIANTS) {
+                try {
+                    Latency.Result result = latency.run("tune" + variant++, 5000, Duration.ofSeconds(3),
+                            Latency.seconds(10 * scale), 300, flags);
+                    latencyRow(report, result, flags);
+                } catch (Exception | AssertionError e) {
+                    report.row(report.lastTable(), "5,000", "failed: " + e.getMessage().lines().findFirst().orElse(""),
+                            "", "", "", "", "", "", "", String.join(" ", flags));
+                }
+            }
+        }
+        if (scenarios.contains("failover")) {
+            report.table("Failover, 3 replicas of one collection, lease ttl 10 s (default), writer at 400 events/s",
+                    "stop", "trials", "median takeover ms", "max takeover ms", "all trials ms");
+            for (Failover.Result result : new Failover(workDir, startToReady).run(Math.max(1, (int) Math.round(5 * scale)), 400, PRODUCTION_FLAGS)) {
+                double[] ms = result.takeoverMillis();
+                report.row(report.lastTable(), result.kind(), ms.length, Report.fixed(Percentiles.median(ms), 0),
+                        Report.fixed(Percentiles.of(ms).max(), 0), Arrays.stream(ms).mapToObj(v -> Report.fixed(v, 0)).toList());
+            }
+        }
+        if (scenarios.contains("profile")) {
+            Path jfr = workDir.resolve("connector-sustained.jfr");
+            List<String> flags = new ArrayList<>(PRODUCTION_FLAGS);
+            flags.addAll(List.of("-XX:+FlightRecorder",
+                    "-XX:StartFlightRecording=name=bench,duration=30s,settings=profile,filename=" + jfr));
+            Throughput.Result result = new Throughput(workDir, new ArrayList<>()).run("prof", 300, 1,
+                    (long) (10_000 * scale), (long) (60_000 * scale), flags, connector -> dumpRecording(connector, jfr));
+            report.note("profile: sustained 300 B x 1 under JFR (settings=profile): " + Report.rate(result.connector())
+                    + " events/s; recording " + jfr);
+        }
+        if (!startToReady.isEmpty()) {
+            double[] seconds = startToReady.stream().mapToDouble(Double::doubleValue).toArray();
+            Percentiles p = Percentiles.of(seconds);
+            report.table("Start to ready (process start to /q/health/ready 200), every connector start of this run",
+                    "starts", "median s", "min s", "max s");
+            report.row(report.lastTable(), p.count(), Report.fixed(p.p50(), 2),
+                    Report.fixed(Arrays.stream(seconds).min().orElseThrow(), 2), Report.fixed(p.max(), 2));
+        }
+        report.note("run " + ZonedDateTime.now() + ", " + Runtime.getRuntime().availableProcessors() + " CPUs, "
+                + System.getProperty("java.vm.name") + " " + System.getProperty("java.version") + "; load average before "
+                + loadBefore + ", after " + Files.readString(Path.of("/proc/loadavg")).strip() + "; total "
+                + Report.fixed((System.nanoTime() - started) / 1e9, 0) + " s");
+        String rendered = report.render();
+        Files.writeString(workDir.resolve("benchmark-results.md"), rendered);
+        System.out.println("\n===== mongo-nats-connector benchmark =====" + rendered);
+    }
+
+    /** Writes the recording now unless its 30 s are already over (then JFR has written it). */
+    private static void dumpRecording(io.mongonats.connector.testing.ConnectorProcess connector, Path jfr) {
+        if (Files.exists(jfr)) {
+            return;
+        }
+        try {
+            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    String.valueOf(connector.pid()), "JFR.dump", "name=bench", "filename=" + jfr)
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!jcmd.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                jcmd.destroyForcibly();
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("jcmd JFR.dump failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void latencyRow(Report report, Latency.Result result, List<String> flags) {
+        Percentiles p = result.millis();
+        report.row(report.lastTable(), Report.rate(result.rate()), Report.rate(result.achievedRate()), p.count(),
+                Report.fixed(p.p50(), 1), Report.fixed(p.p99(), 1), Report.fixed(p.p999(), 1), Report.fixed(p.max(), 1),
+                Report.fixed(result.cpuPer100k(), 1), Report.fixed(result.peakRssMb(), 0),
+                flags.isEmpty() ? "(JVM defaults)" : String.join(" ", flags));
+    }
+}

@@ -1,0 +1,76 @@
+package io.mongonats.connector.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import io.mongonats.connector.testing.Await;
+import io.mongonats.connector.testing.ConnectorProcess;
+
+/**
+ * Catch-up of a backlog: a connector streams, stops gracefully (its checkpoint written), a backlog is written,
+ * then a new connector process resumes from the checkpoint. The raw read baseline reads the same backlog from
+ * a cursor opened before it was written. The stand-in's oplog holds only the backlog and a few probes.
+ */
+final class CatchUp {
+
+    record Result(long backlog, double writerRate, double rawRead, double connector, double startToCaughtUpSeconds,
+                  double cpuPer100k, double peakRssMb) {
+    }
+
+    private final Path workDir;
+    private final List<Double> startToReady;
+
+    CatchUp(Path workDir, List<Double> startToReady) {
+        this.workDir = workDir;
+        this.startToReady = startToReady;
+    }
+
+    Result run(long backlog, int documentBytes, List<String> jvmArgs) throws Exception {
+        String name = "backlog";
+        try (Rig rig = new Rig(workDir, startToReady);
+             RawChangeReader reader = new RawChangeReader(rig.collection(name), 0)) {
+            DocWriter writer = new DocWriter(rig.collection(name), documentBytes);
+            ConnectorProcess first = rig.startConnector("catchup-first", rig.config("bench-catchup", List.of(name)), jvmArgs);
+            // The connector creates the stream before it reports ready.
+            try (EventConsumer consumer = new EventConsumer(rig.nats(), Rig.DATABASE + "." + name)) {
+                return measure(rig, first, writer, consumer, reader, backlog, jvmArgs);
+            }
+        }
+    }
+
+    private Result measure(Rig rig, ConnectorProcess first, DocWriter writer, EventConsumer consumer,
+                           RawChangeReader reader, long backlog, List<String> jvmArgs) throws Exception {
+        String name = "backlog";
+        {
+            Rig.awaitStreaming(writer, consumer);
+            Rig.awaitCaughtUp(writer, consumer, Duration.ofSeconds(60));
+            first.sigterm();
+            first.waitForExit(Duration.ofSeconds(60));
+
+            long writeStart = System.nanoTime();
+            writer.writeBurst(backlog);
+            double writerRate = backlog / ((System.nanoTime() - writeStart) / 1e9);
+
+            // Raw baseline: every document written since the cursor opened (the probes, then the backlog).
+            long expected = writer.nextN();
+            long readStart = System.nanoTime();
+            reader.start();
+            Await.until(Duration.ofMinutes(3), "raw reader reads the backlog", () -> reader.count() >= expected);
+            double rawRead = expected / ((reader.lastReadNanos() - readStart) / 1e9);
+            reader.close();
+
+            consumer.armFirstArrival();
+            long processStart = System.nanoTime();
+            ConnectorProcess second = rig.startConnector("catchup-second", rig.config("bench-catchup", List.of(name)),
+                    jvmArgs);
+            double cpuAtReady = ProcStats.cpuSeconds(second.pid());
+            Rig.awaitCaughtUp(writer, consumer, Duration.ofMinutes(3));
+            double cpu = ProcStats.cpuSeconds(second.pid()) - cpuAtReady;
+            double seconds = (consumer.maxNArrivedNanos() - consumer.firstArrivedNanos()) / 1e9;
+            return new Result(backlog, writerRate, rawRead, backlog / seconds,
+                    (consumer.maxNArrivedNanos() - processStart) / 1e9, cpu / backlog * 100_000,
+                    ProcStats.peakRssMb(second.pid()));
+        }
+    }
+}
