@@ -19,8 +19,7 @@ public final class ConnectorMetrics implements WorkerObserver, LeaseObserver {
 
     private final MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
-    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
-    private final Map<String, AtomicLong> lagMillis = new ConcurrentHashMap<>();
+    private final Map<String, CollectionMeters> byCollection = new ConcurrentHashMap<>();
 
     public ConnectorMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -28,21 +27,18 @@ public final class ConnectorMetrics implements WorkerObserver, LeaseObserver {
 
     @Override
     public void eventRead(String collection, String operation) {
-        counter("cdc.events.read", collection, "operation", operation).increment();
+        meters(collection).read.computeIfAbsent(operation,
+                op -> counter("cdc.events.read", collection, "operation", op)).increment();
     }
 
     @Override
     public void eventPublished(String collection, String operation, long ackNanos, long eventTimeMillis) {
-        counter("cdc.events.published", collection, "operation", operation).increment();
-        timers.computeIfAbsent(collection, key -> Timer.builder("cdc.publish.ack")
-                .description("Time from publishing a change to its JetStream acknowledgement")
-                .tags("collection", key)
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofNanos(100_000))
-                .maximumExpectedValue(Duration.ofSeconds(10))
-                .register(registry)).record(ackNanos, TimeUnit.NANOSECONDS);
+        CollectionMeters meters = meters(collection);
+        meters.published.computeIfAbsent(operation,
+                op -> counter("cdc.events.published", collection, "operation", op)).increment();
+        meters.ack.record(ackNanos, TimeUnit.NANOSECONDS);
         if (eventTimeMillis > 0) {
-            lag(collection).set(Math.max(0, System.currentTimeMillis() - eventTimeMillis));
+            meters.lagMillis.set(Math.max(0, System.currentTimeMillis() - eventTimeMillis));
         }
     }
 
@@ -97,11 +93,31 @@ public final class ConnectorMetrics implements WorkerObserver, LeaseObserver {
 
     /** Seconds between the last published change happening in MongoDB and its acknowledgement. */
     public double lagSeconds(String collection) {
-        return lag(collection).get() / 1000.0;
+        return meters(collection).lagMillis.get() / 1000.0;
     }
 
-    private AtomicLong lag(String collection) {
-        return lagMillis.computeIfAbsent(collection, key -> new AtomicLong());
+    private CollectionMeters meters(String collection) {
+        CollectionMeters meters = byCollection.get(collection);
+        return meters != null ? meters : byCollection.computeIfAbsent(collection, key -> new CollectionMeters(
+                Timer.builder("cdc.publish.ack")
+                        .description("Time from publishing a change to its JetStream acknowledgement")
+                        .tags("collection", key)
+                        .publishPercentileHistogram()
+                        .minimumExpectedValue(Duration.ofNanos(100_000))
+                        .maximumExpectedValue(Duration.ofSeconds(10))
+                        .register(registry)));
+    }
+
+    /** The meters of one collection, looked up once per event without building keys. */
+    private static final class CollectionMeters {
+        final Map<String, Counter> read = new ConcurrentHashMap<>();
+        final Map<String, Counter> published = new ConcurrentHashMap<>();
+        final AtomicLong lagMillis = new AtomicLong();
+        final Timer ack;
+
+        CollectionMeters(Timer ack) {
+            this.ack = ack;
+        }
     }
 
     private Counter counter(String name, String collection, String tag, String value) {

@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Streams one leased collection: read, publish, checkpoint. One thread, {@code cdc-worker-<key>}, owns the
@@ -31,6 +32,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class CollectionWorker {
 
     private static final Logger LOG = Logger.getLogger(CollectionWorker.class);
+    private static final long MIN_IDLE_PAUSE_MICROS = 250;
+    private static final long MAX_IDLE_PAUSE_MICROS = 10_000;
 
     private final CollectionSpec spec;
     private final MongoClient mongo;
@@ -53,6 +56,7 @@ public final class CollectionWorker {
     private volatile PublishWindow window;
     private String lastLoggedProblem;
     private Checkpoint lastSaved;
+    private long idlePauseMicros = MIN_IDLE_PAUSE_MICROS;
 
     public CollectionWorker(CollectionSpec spec, MongoClient mongo, JetStreamManagement management,
                             CheckpointStore checkpoints, WorkerSettings settings, LeaseGrant lease,
@@ -220,6 +224,7 @@ public final class CollectionWorker {
                 continue;
             }
             idleToken = null;
+            idlePauseMicros = MIN_IDLE_PAUSE_MICROS;
             observer.eventRead(spec.key(), event.operationType());
             current.publish(event);
             maybeCheckpoint(current, null);
@@ -302,11 +307,17 @@ public final class CollectionWorker {
         LOG.errorf("%s: %s", spec.namespace(), why);
     }
 
+    /**
+     * A real server holds an empty getMore for maxAwaitTime; one that answers at once must not be polled hot.
+     * The pause starts short, for latency, and doubles while nothing arrives.
+     */
     private void pauseIfServerDidNotWait(long polledAt) {
-        // A real server holds an empty getMore for maxAwaitTime; one that answers at once must not be polled hot.
-        if (System.nanoTime() - polledAt < settings.maxAwaitTime().toNanos() / 2) {
-            pause(Duration.ofMillis(2));
+        if (System.nanoTime() - polledAt >= settings.maxAwaitTime().toNanos() / 2) {
+            idlePauseMicros = MIN_IDLE_PAUSE_MICROS;
+            return;
         }
+        LockSupport.parkNanos(idlePauseMicros * 1000L);
+        idlePauseMicros = Math.min(MAX_IDLE_PAUSE_MICROS, idlePauseMicros * 2);
     }
 
     private void pause(Duration duration) {

@@ -6,6 +6,7 @@ import io.mongonats.connector.sink.JetStreamPublisher;
 import io.mongonats.connector.sink.MessageHeaders;
 import io.mongonats.connector.sink.Subjects;
 import io.mongonats.connector.source.ChangeEvent;
+import io.mongonats.connector.source.JsonEncoder;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.api.PublishAck;
@@ -18,6 +19,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +44,9 @@ public final class PublishWindow {
     private final WorkerSettings settings;
     private final WorkerObserver observer;
     private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
+    private final JsonEncoder json = new JsonEncoder();
+    private final Map<String, String> subjects = new HashMap<>();
+    private final String epoch;
 
     private long nextExpected;
     private volatile long ackedSequence;
@@ -57,16 +63,18 @@ public final class PublishWindow {
         this.maxPayload = maxPayload;
         this.settings = settings;
         this.observer = observer;
+        this.epoch = Long.toString(lease.epoch());
         this.nextExpected = lastSequence;
         this.ackedSequence = lastSequence;
     }
 
     /** Publishes one change after room in the window is made; blocks while the window is full. */
     public void publish(ChangeEvent event) throws Exception {
-        byte[] payload = event.toJsonBytes();
+        byte[] payload = json.encode(event);
         Headers headers = MessageHeaders.of(spec.database(), spec.collection(), event.operationType(),
-                event.clusterTime(), lease.replicaId(), lease.epoch());
-        String subject = Subjects.forOperation(spec.subjectPrefix(), event.operationType());
+                event.clusterTime(), lease.replicaId(), epoch);
+        String subject = subjects.computeIfAbsent(event.operationType(),
+                operation -> Subjects.forOperation(spec.subjectPrefix(), operation));
         int size = payload.length + headers.serializedLength() + subject.length();
         if (size > maxPayload) {
             if (spec.onOversized() == CollectionSpec.OversizedPolicy.STOP) {

@@ -1,7 +1,6 @@
 package io.mongonats.connector.sink;
 
 import io.nats.client.JetStream;
-import io.nats.client.PublishOptions;
 import io.nats.client.api.PublishAck;
 import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
@@ -15,6 +14,10 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class JetStreamPublisher {
 
+    private static final String MSG_ID = "Nats-Msg-Id";
+    private static final String EXPECTED_STREAM = "Nats-Expected-Stream";
+    private static final String EXPECTED_LAST_SEQUENCE = "Nats-Expected-Last-Sequence";
+
     private final JetStream jetStream;
     private final String stream;
 
@@ -23,17 +26,16 @@ public final class JetStreamPublisher {
         this.stream = stream;
     }
 
+    /** Adds the de-duplication and fencing headers to {@code headers} and publishes. */
     public CompletableFuture<PublishAck> publish(String subject, Headers headers, byte[] payload,
                                                  String messageId, long expectedLastSequence) {
-        PublishOptions options = PublishOptions.builder()
-                .messageId(messageId)
-                .expectedStream(stream)
-                .expectedLastSequence(expectedLastSequence)
-                .build();
+        headers.put(MSG_ID, messageId)
+                .put(EXPECTED_STREAM, stream)
+                .put(EXPECTED_LAST_SEQUENCE, Long.toString(expectedLastSequence));
         return jetStream.publishAsync(NatsMessage.builder()
                 .subject(subject)
                 .headers(headers)
                 .data(payload)
-                .build(), options);
+                .build());
     }
 }

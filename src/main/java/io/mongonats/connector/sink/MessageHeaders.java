@@ -19,13 +19,13 @@ public final class MessageHeaders {
     }
 
     public static Headers of(String database, String collection, String operation, String clusterTime,
-                             String replica, long leaseEpoch) {
+                             String replica, String leaseEpoch) {
         Headers headers = new Headers()
                 .put(DATABASE, database)
                 .put(COLLECTION, collection)
                 .put(OPERATION, operation)
                 .put(REPLICA, replica)
-                .put(LEASE_EPOCH, Long.toString(leaseEpoch));
+                .put(LEASE_EPOCH, leaseEpoch);
         if (clusterTime != null) {
             headers.put(CLUSTER_TIME, clusterTime);
         }

@@ -1,28 +1,76 @@
 package io.mongonats.connector.source;
 
+import org.bson.BsonBinaryReader;
 import org.bson.BsonDocument;
 import org.bson.BsonTimestamp;
+import org.bson.BsonType;
 import org.bson.BsonValue;
 import org.bson.RawBsonDocument;
-import org.bson.json.JsonMode;
-import org.bson.json.JsonWriterSettings;
 
-import java.nio.charset.StandardCharsets;
-
-/** A change event as the server sent it, read lazily from its raw bytes. */
+/** A change event as the server sent it: its raw bytes, and the few top-level fields read in one pass. */
 public final class ChangeEvent {
 
-    private static final JsonWriterSettings RELAXED = JsonWriterSettings.builder().outputMode(JsonMode.RELAXED).build();
-
     private final RawBsonDocument raw;
-    private final String token;
-    private final String operationType;
+    private String token;
+    private String operationType = "unknown";
+    private BsonTimestamp clusterTime;
+    private long wallTimeMillis = -1;
 
     ChangeEvent(RawBsonDocument raw) {
         this.raw = raw;
-        this.token = ResumeTokens.data(raw.getDocument("_id"));
-        BsonValue operation = raw.get("operationType");
-        this.operationType = operation != null && operation.isString() ? operation.asString().getValue() : "unknown";
+        try (BsonBinaryReader reader = new BsonBinaryReader(raw.getByteBuffer().asNIO())) {
+            reader.readStartDocument();
+            while (reader.readBsonType() != BsonType.END_OF_DOCUMENT) {
+                String name = reader.readName();
+                BsonType type = reader.getCurrentBsonType();
+                switch (name) {
+                    case "_id" -> token = readTokenData(reader, type);
+                    case "operationType" -> readString(reader, type);
+                    case "clusterTime" -> clusterTime = type == BsonType.TIMESTAMP ? reader.readTimestamp() : skip(reader);
+                    case "wallTime" -> wallTimeMillis = type == BsonType.DATE_TIME ? reader.readDateTime() : skipLong(reader);
+                    default -> reader.skipValue();
+                }
+            }
+        }
+        if (token == null) {
+            throw new IllegalArgumentException("change event without a string _id._data resume token (needs MongoDB 4.2 or newer)");
+        }
+    }
+
+    private void readString(BsonBinaryReader reader, BsonType type) {
+        if (type == BsonType.STRING) {
+            operationType = reader.readString();
+        } else {
+            reader.skipValue();
+        }
+    }
+
+    private static String readTokenData(BsonBinaryReader reader, BsonType type) {
+        if (type != BsonType.DOCUMENT) {
+            reader.skipValue();
+            return null;
+        }
+        String data = null;
+        reader.readStartDocument();
+        while (reader.readBsonType() != BsonType.END_OF_DOCUMENT) {
+            if (reader.readName().equals("_data") && reader.getCurrentBsonType() == BsonType.STRING) {
+                data = reader.readString();
+            } else {
+                reader.skipValue();
+            }
+        }
+        reader.readEndDocument();
+        return data;
+    }
+
+    private static BsonTimestamp skip(BsonBinaryReader reader) {
+        reader.skipValue();
+        return null;
+    }
+
+    private static long skipLong(BsonBinaryReader reader) {
+        reader.skipValue();
+        return -1;
     }
 
     /** The resume token's {@code _data}: unique and ordered within a collection's stream. */
@@ -40,22 +88,15 @@ public final class ChangeEvent {
 
     /** The cluster time as {@code seconds.increment}, or null when the server did not send it. */
     public String clusterTime() {
-        BsonValue value = raw.get("clusterTime");
-        if (value == null || !value.isTimestamp()) {
-            return null;
-        }
-        BsonTimestamp time = value.asTimestamp();
-        return time.getTime() + "." + time.getInc();
+        return clusterTime == null ? null : clusterTime.getTime() + "." + clusterTime.getInc();
     }
 
     /** Milliseconds since the epoch when the change happened: wallTime, else the cluster time's seconds, else -1. */
     public long eventTimeMillis() {
-        BsonValue wall = raw.get("wallTime");
-        if (wall != null && wall.isDateTime()) {
-            return wall.asDateTime().getValue();
+        if (wallTimeMillis >= 0) {
+            return wallTimeMillis;
         }
-        BsonValue cluster = raw.get("clusterTime");
-        return cluster != null && cluster.isTimestamp() ? cluster.asTimestamp().getTime() * 1000L : -1;
+        return clusterTime == null ? -1 : clusterTime.getTime() * 1000L;
     }
 
     public BsonDocument documentKey() {
@@ -63,8 +104,7 @@ public final class ChangeEvent {
         return key != null && key.isDocument() ? key.asDocument() : new BsonDocument();
     }
 
-    /** The whole event as relaxed Extended JSON, the payload the original connector published. */
-    public byte[] toJsonBytes() {
-        return raw.toJson(RELAXED).getBytes(StandardCharsets.UTF_8);
+    public RawBsonDocument raw() {
+        return raw;
     }
 }

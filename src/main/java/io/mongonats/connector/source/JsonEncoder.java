@@ -1,0 +1,64 @@
+package io.mongonats.connector.source;
+
+import org.bson.BsonBinaryReader;
+import org.bson.RawBsonDocument;
+import org.bson.json.JsonMode;
+import org.bson.json.JsonWriter;
+import org.bson.json.JsonWriterSettings;
+
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Encodes change events as relaxed Extended JSON into one reused, unsynchronized buffer. One per worker
+ * thread: not thread-safe.
+ */
+public final class JsonEncoder {
+
+    private static final JsonWriterSettings RELAXED = JsonWriterSettings.builder().outputMode(JsonMode.RELAXED).build();
+
+    private static final int MAX_RETAINED_CHARS = 1 << 20;
+
+    private final StringBuilder buffer = new StringBuilder(1024);
+    private final Writer writer = new Writer() {
+        @Override
+        public void write(char[] chars, int offset, int length) {
+            buffer.append(chars, offset, length);
+        }
+
+        @Override
+        public void write(int c) {
+            buffer.append((char) c);
+        }
+
+        @Override
+        public void write(String text, int offset, int length) {
+            buffer.append(text, offset, offset + length);
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    public byte[] encode(ChangeEvent event) {
+        return encode(event.raw());
+    }
+
+    public byte[] encode(RawBsonDocument document) {
+        buffer.setLength(0);
+        try (BsonBinaryReader reader = new BsonBinaryReader(document.getByteBuffer().asNIO())) {
+            new JsonWriter(writer, RELAXED).pipe(reader);
+        }
+        byte[] json = buffer.toString().getBytes(StandardCharsets.UTF_8);
+        if (buffer.capacity() > MAX_RETAINED_CHARS) {
+            buffer.setLength(0);
+            buffer.trimToSize();
+        }
+        return json;
+    }
+}
