@@ -9,6 +9,7 @@ import io.nats.client.api.KeyValueWatcher;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
+import java.util.HashSet;
 import java.util.OptionalLong;
 
 /** Leases in a JetStream KV bucket whose TTL is the lease TTL: a key not renewed in time is gone. */
@@ -89,7 +90,9 @@ public final class KvLeaseStore implements LeaseStore, Members {
     @Override
     public int liveCount() throws IOException {
         try {
-            return members.keys().size();
+            // keys() lists a key again when it is re-put while the listing runs (jnats keeps reading the
+            // last-per-subject consumer as it delivers new heartbeats): count each replica once.
+            return new HashSet<>(members.keys()).size();
         } catch (JetStreamApiException | InterruptedException e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();

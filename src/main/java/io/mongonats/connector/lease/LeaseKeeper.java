@@ -18,8 +18,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 
 /**
- * The lease loop, on its own thread {@code cdc-lease}: heartbeats, renews held leases, takes free ones up to
- * this replica's fair share, and hands surplus ones over. A worker runs exactly while its lease is held; a
+ * The lease loop, on its own thread {@code cdc-lease}: renews held leases, takes free ones up to this replica's
+ * fair share, and hands surplus ones over. Heartbeats and the count of live replicas run on a thread of their own,
+ * {@code cdc-lease-members}, so that a slow or leaderless members bucket never delays a renewal. A worker runs exactly while its lease is held; a
  * lease that cannot be renewed within the renew deadline halts its worker before the key can expire.
  */
 public final class LeaseKeeper {
@@ -47,9 +48,11 @@ public final class LeaseKeeper {
     private volatile Map<String, LeaseView> views = Map.of();
     private volatile long lastTickMillis;
     private boolean woken;
-    private int liveReplicas = 1;
-    private String storeProblem;
+    private final Object membersRound = new Object();
+    private volatile int liveReplicas = 1;
+    private volatile String membersProblem;
     private Thread thread;
+    private Thread membership;
 
     /** Lease timings, validated by the configuration: ttl > renewDeadline >= 2 x renewInterval. */
     public record Timings(Duration ttl, Duration renewDeadline, Duration renewInterval, Duration shutdownTimeout) {
@@ -80,6 +83,10 @@ public final class LeaseKeeper {
             LOG.warnf("Replica %s: not watching lease releases (%s); standbys notice them within %s instead",
                     replicaId, e.getMessage(), timings.renewInterval());
         }
+        announce();
+        membership = new Thread(this::announceUntilClosed, "cdc-lease-members");
+        membership.setDaemon(true);
+        membership.start();
         thread = new Thread(this::run, "cdc-lease");
         thread.setDaemon(true);
         thread.start();
@@ -91,7 +98,11 @@ public final class LeaseKeeper {
             return;
         }
         wake();
+        synchronized (membersRound) {
+            membersRound.notifyAll();
+        }
         thread.join(timings.shutdownTimeout().toMillis() + 1000);
+        membership.interrupt();
     }
 
     public Map<String, LeaseView> views() {
@@ -123,18 +134,47 @@ public final class LeaseKeeper {
         }
     }
 
-    private void tick() {
+    /** Heartbeats and counts live replicas every renew interval until closed; wakes the lease loop on a change. */
+    private void announceUntilClosed() {
+        try {
+            while (state.get() == State.RUNNING) {
+                synchronized (membersRound) {
+                    if (state.get() == State.RUNNING) {
+                        membersRound.wait(timings.renewInterval().toMillis());
+                    }
+                }
+                if (state.get() == State.RUNNING && announce()) {
+                    wake();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One heartbeat and count; returns true when the count changed. */
+    private boolean announce() {
         try {
             members.heartbeat(replicaId);
-            liveReplicas = Math.max(1, members.liveCount());
-            storeProblem = null;
-        } catch (IOException e) {
-            if (!e.getMessage().equals(storeProblem)) {
-                LOG.warnf("Replica %s: lease store unreachable (%s); holding leases until the renew deadline",
-                        replicaId, e.getMessage());
-                storeProblem = e.getMessage();
+            int live = Math.max(1, members.liveCount());
+            boolean changed = live != liveReplicas;
+            liveReplicas = live;
+            if (membersProblem != null) {
+                LOG.infof("Replica %s: members bucket reachable again (%d live replicas)", replicaId, live);
             }
+            membersProblem = null;
+            return changed;
+        } catch (IOException e) {
+            if (!e.getMessage().equals(membersProblem)) {
+                LOG.warnf("Replica %s: members bucket unreachable (%s); keeping held leases, taking no new ones",
+                        replicaId, e.getMessage());
+                membersProblem = e.getMessage();
+            }
+            return false;
         }
+    }
+
+    private void tick() {
         renewAll();
         finishHandovers();
         restartStoppedWorkers();
@@ -142,7 +182,7 @@ public final class LeaseKeeper {
         long active = held.values().stream().filter(lease -> !lease.handingOver).count();
         if (active > share) {
             handOver((int) (active - share), share);
-        } else if (active < share && storeProblem == null) {
+        } else if (active < share && membersProblem == null) {
             acquire((int) (share - active));
         }
     }
@@ -257,6 +297,12 @@ public final class LeaseKeeper {
                 Thread.currentThread().interrupt();
             }
             release(lease, "shutting down");
+        }
+        membership.interrupt();
+        try {
+            membership.join(timings.renewInterval().toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         try {
             members.leave(replicaId);

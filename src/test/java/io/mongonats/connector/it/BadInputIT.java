@@ -1,16 +1,11 @@
 package io.mongonats.connector.it;
 
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import io.mongonats.connector.checkpoint.Checkpoint;
 import io.mongonats.connector.testing.Await;
 import io.mongonats.connector.testing.ConnectorProcess;
-import io.mongonats.connector.testing.MongoStandIn;
-import io.mongonats.connector.testing.NatsServer;
 import io.mongonats.connector.testing.StreamReader;
 import io.mongonats.connector.testing.StreamReader.Received;
-import io.nats.client.Connection;
 import io.nats.client.KeyValue;
 import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.StorageType;
@@ -32,34 +27,25 @@ class BadInputIT {
     /** Larger than nats-server's default max_payload of 1 MB, smaller than MongoDB's 16 MB document limit. */
     private static final String HUGE = "x".repeat(1_200_000);
 
-    private static NatsServer nats;
-    private static MongoStandIn mongo;
-    private static MongoClient client;
-    private static Connection connection;
+    private static Servers servers;
 
     @BeforeAll
     static void startServers() {
-        nats = NatsServer.launch();
-        mongo = new MongoStandIn().start();
-        client = MongoClients.create(mongo.uri());
-        connection = nats.connect();
+        servers = new Servers();
     }
 
     @AfterAll
     static void stopServers() throws Exception {
-        connection.close();
-        client.close();
-        mongo.close();
-        nats.close();
+        servers.close();
     }
 
     private static ConnectorFixture connector(String collection) {
-        return new ConnectorFixture(mongo.uri(), nats.url(), "r-" + collection).watch("bad", collection);
+        return servers.connector("bad", collection);
     }
 
     @Test
     void anOversizedEventStopsItsCollectionAndReportsTheDocumentKeyAndSize() {
-        MongoCollection<Document> docs = client.getDatabase("bad").getCollection("oversized");
+        MongoCollection<Document> docs = servers.client.getDatabase("bad").getCollection("oversized");
         try (ConnectorProcess connector = connector("oversized").start("oversized")) {
             connector.awaitLog("change stream open", Duration.ofSeconds(60));
             docs.insertOne(new Document("_id", "small-1"));
@@ -72,7 +58,7 @@ class BadInputIT {
             });
             assertTrue(health.contains("huge-1") && health.contains("max payload"), health);
             assertTrue(connector.logText().contains("on-oversized=dead-letter"), "the error names the other choice");
-            List<Received> messages = StreamReader.readAll(connection, "bad_oversized");
+            List<Received> messages = StreamReader.readAll(servers.connection, "bad_oversized");
             assertEquals(1, messages.size(), "only the change before the oversized one is published");
             String metrics = connector.httpGet("/q/metrics").body();
             assertTrue(metrics.contains("cdc_errors_total{collection=\"bad_oversized\",kind=\"oversized\"} 1.0"), metrics);
@@ -81,14 +67,14 @@ class BadInputIT {
 
     @Test
     void anOversizedEventBecomesADeadLetterRecordInOrderWhenConfigured() {
-        MongoCollection<Document> docs = client.getDatabase("bad").getCollection("deadletter");
+        MongoCollection<Document> docs = servers.client.getDatabase("bad").getCollection("deadletter");
         try (ConnectorProcess connector = connector("deadletter").with("on-oversized", "dead-letter").start("deadletter")) {
             connector.awaitLog("change stream open", Duration.ofSeconds(60));
             docs.insertOne(new Document("_id", "small-1"));
             docs.insertOne(new Document("_id", "huge-1").append("blob", HUGE));
             docs.insertOne(new Document("_id", "small-2"));
 
-            List<Received> messages = StreamReader.awaitCount(connection, "bad_deadletter", 3, Duration.ofSeconds(30));
+            List<Received> messages = StreamReader.awaitCount(servers.connection, "bad_deadletter", 3, Duration.ofSeconds(30));
             assertEquals(List.of("bad.deadletter.insert", "bad.deadletter.dead-letter", "bad.deadletter.insert"),
                     messages.stream().map(Received::subject).toList());
             Document record = Document.parse(messages.get(1).payload());
@@ -117,14 +103,14 @@ class BadInputIT {
     @Test
     void aRejectedResumeTokenRestartsFromNowAndRecordsTheGapWhenConfigured() throws Exception {
         storeCheckpoint("bad_gap", "not-a-resume-token");
-        MongoCollection<Document> docs = client.getDatabase("bad").getCollection("gap");
+        MongoCollection<Document> docs = servers.client.getDatabase("bad").getCollection("gap");
         try (ConnectorProcess connector = connector("gap").with("on-lost-position", "restart-from-now").start("gap")) {
             connector.awaitLog("GAP recorded", Duration.ofSeconds(60));
             docs.insertOne(new Document("_id", "after-gap"));
 
-            List<Received> messages = StreamReader.awaitCount(connection, "bad_gap", 1, Duration.ofSeconds(30));
+            List<Received> messages = StreamReader.awaitCount(servers.connection, "bad_gap", 1, Duration.ofSeconds(30));
             assertEquals("after-gap", Document.parse(messages.get(0).payload()).get("documentKey", Document.class).getString("_id"));
-            KeyValue checkpoints = connection.keyValue("mongo-nats-checkpoints");
+            KeyValue checkpoints = servers.connection.keyValue("mongo-nats-checkpoints");
             List<String> gaps = checkpoints.keys().stream().filter(key -> key.startsWith("gap.bad_gap.")).toList();
             assertEquals(1, gaps.size(), "one gap record: " + checkpoints.keys());
             Document gap = Document.parse(new String(checkpoints.get(gaps.get(0)).getValue()));
@@ -136,11 +122,11 @@ class BadInputIT {
 
     private static void storeCheckpoint(String key, String token) throws Exception {
         try {
-            connection.keyValueManagement().create(KeyValueConfiguration.builder().name("mongo-nats-checkpoints")
+            servers.connection.keyValueManagement().create(KeyValueConfiguration.builder().name("mongo-nats-checkpoints")
                     .storageType(StorageType.File).maxHistoryPerKey(1).build());
         } catch (io.nats.client.JetStreamApiException alreadyThere) {
             // created by an earlier test's connector
         }
-        connection.keyValue("mongo-nats-checkpoints").put(key, new Checkpoint(token, 0, Instant.now(), "test").toBytes());
+        servers.connection.keyValue("mongo-nats-checkpoints").put(key, new Checkpoint(token, 0, Instant.now(), "test").toBytes());
     }
 }

@@ -1,16 +1,11 @@
 package io.mongonats.connector.it;
 
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import io.mongonats.connector.testing.Await;
 import io.mongonats.connector.testing.ConnectorProcess;
-import io.mongonats.connector.testing.MongoStandIn;
-import io.mongonats.connector.testing.NatsServer;
 import io.mongonats.connector.testing.SampleWriter;
 import io.mongonats.connector.testing.StreamReader;
 import io.mongonats.connector.testing.StreamReader.Received;
-import io.nats.client.Connection;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,35 +21,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The packaged connector against a real nats-server and the MongoDB stand-in, through the real drivers. */
 class ChangeCaptureIT {
 
-    private static NatsServer nats;
-    private static MongoStandIn mongo;
-    private static MongoClient client;
-    private static Connection connection;
+    private static Servers servers;
 
     @BeforeAll
     static void startServers() {
-        nats = NatsServer.launch();
-        mongo = new MongoStandIn().start();
-        client = MongoClients.create(mongo.uri());
-        connection = nats.connect();
+        servers = new Servers();
     }
 
     @AfterAll
     static void stopServers() throws Exception {
-        connection.close();
-        client.close();
-        mongo.close();
-        nats.close();
-    }
-
-    private static ConnectorFixture connector(String database, String collection) {
-        return new ConnectorFixture(mongo.uri(), nats.url(), "r-" + collection).watch(database, collection);
+        servers.close();
     }
 
     @Test
     void publishesEveryOperationTypeInOrderWithItsHeaders() {
-        MongoCollection<Document> orders = client.getDatabase("ops").getCollection("orders");
-        try (ConnectorProcess connector = connector("ops", "orders").start("ops")) {
+        MongoCollection<Document> orders = servers.client.getDatabase("ops").getCollection("orders");
+        try (ConnectorProcess connector = servers.connector("ops", "orders").start("ops")) {
             connector.awaitReady(Duration.ofSeconds(60));
             connector.awaitLog("ACQUIRED", Duration.ofSeconds(30));
             connector.awaitLog("resuming", Duration.ofSeconds(30));
@@ -66,7 +48,7 @@ class ChangeCaptureIT {
             // A re-created collection is captured too: the worker watches the namespace after drop/invalidate.
             orders.insertOne(new Document("_id", 2).append("name", "again"));
 
-            List<Received> messages = StreamReader.awaitCount(connection, "ops_orders", 6, Duration.ofSeconds(30));
+            List<Received> messages = StreamReader.awaitCount(servers.connection, "ops_orders", 6, Duration.ofSeconds(30));
             // The stand-in reports replaceOne as "update" (real MongoDB: "replace"), and sends no invalidate
             // after drop (real MongoDB does, and the worker reopens with startAfter).
             List<String> subjects = messages.stream().map(Received::subject).toList();
@@ -93,12 +75,12 @@ class ChangeCaptureIT {
 
     @Test
     void aBurstOf20000EventsArrivesExactlyOnceAndInOrder() {
-        try (ConnectorProcess connector = connector("burst", "events").start("burst");
-             SampleWriter writer = SampleWriter.open(mongo.uri(), "burst", "events", 300)) {
+        try (ConnectorProcess connector = servers.connector("burst", "events").start("burst");
+             SampleWriter writer = SampleWriter.open(servers.mongo.uri(), "burst", "events", 300)) {
             connector.awaitLog("resuming", Duration.ofSeconds(60));
             long started = System.nanoTime();
             writer.insertMany(20_000);
-            List<Received> messages = StreamReader.awaitCount(connection, "burst_events", 20_000, Duration.ofSeconds(120));
+            List<Received> messages = StreamReader.awaitCount(servers.connection, "burst_events", 20_000, Duration.ofSeconds(120));
             double seconds = (System.nanoTime() - started) / 1e9;
             System.out.printf("BURST: %d events of 300 bytes written and published in %.2f s: %.0f events/s%n",
                     20_000, seconds, 20_000 / seconds);
