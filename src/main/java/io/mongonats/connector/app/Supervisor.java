@@ -22,6 +22,7 @@ import io.mongonats.connector.sink.NatsConnections;
 import io.mongonats.connector.sink.StreamProvisioner;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
+import io.nats.client.JetStreamOptions;
 import io.nats.client.KeyValue;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
@@ -142,13 +143,14 @@ public class Supervisor {
     }
 
     private void startLeaseKeeper() throws Exception {
-        Buckets buckets = new Buckets(nats, config.stream());
+        Buckets buckets = new Buckets(nats, config.stream(), config.nats().requestTimeout());
+        JetStreamOptions requests = JetStreamOptions.builder().requestTimeout(config.nats().requestTimeout()).build();
         KeyValue leases = buckets.ensure(config.lease().bucket(), config.lease().ttl(), "mongo-nats-connector leases");
         KeyValue members = buckets.ensure(config.lease().membersBucket(), config.lease().ttl(),
                 "mongo-nats-connector live replicas");
         KeyValue checkpointBucket = buckets.ensure(config.checkpoint().bucket(), Duration.ZERO,
                 "mongo-nats-connector resume positions and recorded gaps");
-        JetStreamManagement management = nats.jetStreamManagement();
+        JetStreamManagement management = nats.jetStreamManagement(requests);
         StreamProvisioner streams = new StreamProvisioner(management, config.stream());
         for (CollectionSpec spec : specs) {
             streams.ensure(spec);
@@ -156,7 +158,7 @@ public class Supervisor {
         KvCheckpointStore checkpoints = new KvCheckpointStore(checkpointBucket);
         KvLeaseStore leaseStore = new KvLeaseStore(leases, members);
         WorkerSettings settings = WorkerSettings.from(config);
-        PublishWindow.Factory windows = new PublishWindow.Factory(nats.jetStream(),
+        PublishWindow.Factory windows = new PublishWindow.Factory(nats.jetStream(requests),
                 () -> (int) nats.getServerInfo().getMaxPayload());
         LeaseKeeper keeper = new LeaseKeeper(replicaId, specs, leaseStore, leaseStore,
                 new LeaseKeeper.Timings(config.lease().ttl(), config.lease().renewDeadline(),

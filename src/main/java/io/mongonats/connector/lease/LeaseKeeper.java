@@ -121,7 +121,12 @@ public final class LeaseKeeper {
     private void run() {
         try {
             while (state.get() == State.RUNNING) {
-                tick();
+                try {
+                    tick();
+                } catch (RuntimeException e) {
+                    // The client throws unchecked errors too (a closed connection): the next round tries again.
+                    LOG.warnf("Replica %s: lease round failed: %s", replicaId, e.toString());
+                }
                 lastTickMillis = clock.millis();
                 publishViews();
                 awaitNextRound();

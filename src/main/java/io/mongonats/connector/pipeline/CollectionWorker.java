@@ -186,6 +186,9 @@ public final class CollectionWorker {
                         recordGap(plan, reader.resumeToken());
                         restartFromNow = false;
                     } else if (!opened) {
+                        if (plan.token().isEmpty()) {
+                            saveStartPosition(plan, reader.resumeToken());
+                        }
                         LOG.infof("%s: change stream open, resuming %s", spec.namespace(), plan.reason());
                     }
                     opened = true;
@@ -265,6 +268,21 @@ public final class CollectionWorker {
             LOG.warnf("%s: checkpoint not written (%s); the stream's tail still records the position",
                     spec.namespace(), describe(e));
         }
+    }
+
+    /**
+     * A stream started at the current time has a position before its first change arrives: the cursor's initial
+     * post-batch token. Storing it at once means a takeover before the first change resumes here, not later.
+     */
+    private void saveStartPosition(ResumePlan plan, String initialToken) throws Exception {
+        if (initialToken == null) {
+            LOG.warnf("%s: MongoDB gave no initial resume token; until the first change arrives, a takeover "
+                    + "would start at its own current time", spec.namespace());
+            return;
+        }
+        Checkpoint start = new Checkpoint(initialToken, plan.streamSequence(), clock.instant(), lease.replicaId());
+        checkpoints.save(spec.key(), start);
+        lastSaved = start;
     }
 
     private void recordGap(ResumePlan plan, String restartToken) throws Exception {

@@ -5,6 +5,7 @@ import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
 import io.nats.client.KeyValueManagement;
+import io.nats.client.KeyValueOptions;
 import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.StorageType;
 import org.jboss.logging.Logger;
@@ -20,14 +21,16 @@ public final class Buckets {
 
     private final Connection connection;
     private final int replicas;
+    private final KeyValueOptions options;
 
-    public Buckets(Connection connection, ConnectorConfig.Stream stream) {
+    public Buckets(Connection connection, ConnectorConfig.Stream stream, Duration requestTimeout) {
         this.connection = connection;
         this.replicas = stream.replicas();
+        this.options = KeyValueOptions.builder().jsRequestTimeout(requestTimeout).build();
     }
 
     public KeyValue ensure(String name, Duration ttl, String description) throws IOException, JetStreamApiException {
-        KeyValueManagement management = connection.keyValueManagement();
+        KeyValueManagement management = connection.keyValueManagement(options);
         try {
             Duration existing = management.getStatus(name).getTtl();
             if (!ttl.equals(existing == null ? Duration.ZERO : existing)) {
@@ -54,6 +57,6 @@ public final class Buckets {
                 management.getStatus(name);
             }
         }
-        return connection.keyValue(name);
+        return connection.keyValue(name, options);
     }
 }

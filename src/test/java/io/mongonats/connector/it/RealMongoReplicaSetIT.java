@@ -72,6 +72,9 @@ class RealMongoReplicaSetIT {
         MongoCollection<Document> orders = client.getDatabase("real").getCollection("orders");
         try (ConnectorProcess connector = connector("real", "orders").start("real-ops")) {
             connector.awaitLog("change stream open", Duration.ofSeconds(60));
+            // A real server gives the initial post-batch token, stored before the first change (the stand-in does not).
+            assertTrue(connection.keyValue("mongo-nats-checkpoints").get("real_orders") != null,
+                    "the start position is checkpointed before the first change");
             orders.insertOne(new Document("_id", 1).append("name", "a"));
             orders.updateOne(new Document("_id", 1), new Document("$set", new Document("name", "b")));
             orders.replaceOne(new Document("_id", 1), new Document("name", "c"));
