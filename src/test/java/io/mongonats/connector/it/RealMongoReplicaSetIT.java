@@ -68,7 +68,7 @@ class RealMongoReplicaSetIT {
     }
 
     @Test
-    void publishesEveryOperationTypeAndWatchesARecreatedCollectionAfterInvalidate() {
+    void publishesEveryOperationTypeAndWatchesARecreatedCollectionAfterInvalidate() throws Exception {
         MongoCollection<Document> orders = client.getDatabase("real").getCollection("orders");
         try (ConnectorProcess connector = connector("real", "orders").start("real-ops")) {
             connector.awaitLog("change stream open", Duration.ofSeconds(60));
