@@ -1,5 +1,6 @@
 package io.mongonats.connector.it;
 
+import io.mongonats.connector.checkpoint.Checkpoint;
 import io.mongonats.connector.testing.Await;
 import io.mongonats.connector.testing.ConnectorProcess;
 import io.mongonats.connector.testing.MongoStandIn;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Crashes and restarts of the connector, NATS and MongoDB: nothing lost, nothing published twice, order kept. */
@@ -54,6 +56,31 @@ class CrashRecoveryIT {
                 assertTrue(publishedBeforeCrash < total, "the crash came after the burst was published");
                 Streams.assertExactlyOnceInOrder(messages, total);
             }
+        }
+    }
+
+    @Test
+    void sigtermDrainsWritesTheCheckpointAtTheTailAndExitsInTime() throws Exception {
+        try (NatsServer nats = NatsServer.launch();
+             MongoStandIn mongo = new MongoStandIn().start();
+             Connection connection = nats.connect();
+             SampleWriter writer = SampleWriter.open(mongo.uri(), "sigterm", "events", 300);
+             ConnectorProcess connector = new ConnectorFixture(mongo.uri(), nats.url(), "sigterm")
+                     .watch("sigterm", "events").set("connector.checkpoint.interval", "1h").start("sigterm")) {
+            connector.awaitLog("change stream open", Duration.ofSeconds(60));
+            writer.startContinuous(2_000);
+            StreamReader.awaitCount(connection, "sigterm_events", 2_000, Duration.ofSeconds(30));
+            long stoppedAt = System.nanoTime();
+            connector.sigterm();
+            int exit = connector.waitForExit(Duration.ofSeconds(20));
+            double seconds = (System.nanoTime() - stoppedAt) / 1e9;
+            writer.stop();
+            System.out.printf("SIGTERM: exited with %d after %.2f s%n", exit, seconds);
+            assertTrue(connector.logText().contains("RELEASED"), connector.logTail(20));
+            long last = connection.jetStreamManagement().getStreamInfo("sigterm_events").getStreamState().getLastSequence();
+            Checkpoint checkpoint = Checkpoint.fromBytes(connection.keyValue("mongo-nats-checkpoints").get("sigterm_events").getValue());
+            assertEquals(last, checkpoint.streamSequence(), "the final checkpoint covers every acknowledged change");
+            assertTrue(seconds < 10, "the drain is bounded by connector.shutdown.timeout");
         }
     }
 
