@@ -228,11 +228,11 @@ class FailoverIT {
     }
 
     /**
-     * A known bug, outside the lease code: a worker that starts "at the current time" (no checkpoint, empty stream)
-     * persists no position until it sees its first change, because the stand-in gives no post-batch resume token
-     * (real MongoDB does). A collection handed over before its first change is then started "at the current time"
-     * again by its next holder, and changes made in between are lost. Here r1 starts alone and takes all four
-     * leases; writing starts when it hands two over to the replicas that join. Run with -Dha.firstStartGap=true.
+     * A collection handed over before its first change. The worker checkpoints the cursor's initial post-batch
+     * resume token at once (CollectionWorker.saveStartPosition), which real MongoDB gives when a change stream
+     * opens; the stand-in gives none, so here the next holder starts "at the current time" again and the changes
+     * in between are lost. The scenario therefore only holds against real MongoDB, and is run on the stand-in only
+     * to reproduce that limitation: -Dha.firstStartGap=true.
      */
     @Test
     @Order(7)
