@@ -57,6 +57,8 @@ public final class CollectionWorker {
     private String lastLoggedProblem;
     private Checkpoint lastSaved;
     private long idlePauseMicros = MIN_IDLE_PAUSE_MICROS;
+    /** Set when the stored position was refused and the policy says to skip ahead; cleared once the gap is recorded. */
+    private boolean restartFromNow;
 
     public CollectionWorker(CollectionSpec spec, MongoClient mongo, JetStreamManagement management,
                             CheckpointStore checkpoints, WorkerSettings settings, LeaseGrant lease,
@@ -118,11 +120,10 @@ public final class CollectionWorker {
 
     private void run() {
         Duration backoff = settings.retryInitialBackoff();
-        boolean restartFromNow = false;
         try {
             while (!stopRequested) {
                 try {
-                    streamUntilStopped(restartFromNow);
+                    streamUntilStopped();
                     return;
                 } catch (ResumePositionRejectedException e) {
                     observer.error(spec.key(), "position-rejected");
@@ -167,7 +168,7 @@ public final class CollectionWorker {
         }
     }
 
-    private void streamUntilStopped(boolean restartFromNow) throws Exception {
+    private void streamUntilStopped() throws Exception {
         Optional<Checkpoint> checkpoint = checkpoints.load(spec.key());
         StreamTail tail = StreamTail.read(management, spec.stream());
         ResumePlan plan = ResumePlan.decide(checkpoint, tail.lastSequence(), tail.lastMessageId());
