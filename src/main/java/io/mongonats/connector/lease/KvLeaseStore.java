@@ -10,6 +10,8 @@ import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.util.HashSet;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /** Leases in a JetStream KV bucket whose TTL is the lease TTL: a key not renewed in time is gone. */
@@ -41,6 +43,17 @@ public final class KvLeaseStore implements LeaseStore, Members {
             return OptionalLong.of(leases.update(key, record.toBytes(), revision));
         } catch (JetStreamApiException e) {
             return lostRace(key, e);
+        }
+    }
+
+    @Override
+    public Optional<Instant> lastWrite(String key) throws IOException {
+        try {
+            KeyValueEntry entry = leases.get(key);
+            return entry == null || entry.getOperation() != KeyValueOperation.PUT
+                    ? Optional.empty() : Optional.of(entry.getCreated().toInstant());
+        } catch (JetStreamApiException e) {
+            throw new IOException("lease " + key + ": " + e.getMessage(), e);
         }
     }
 

@@ -8,6 +8,7 @@ import org.jboss.logging.Logger;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -26,6 +27,7 @@ import java.util.function.BiFunction;
 public final class LeaseKeeper {
 
     private static final Logger LOG = Logger.getLogger(LeaseKeeper.class);
+    private static final long EXPIRY_MARGIN_MILLIS = 50;
 
     public enum State { NEW, RUNNING, CLOSED }
 
@@ -48,6 +50,7 @@ public final class LeaseKeeper {
     private volatile Map<String, LeaseView> views = Map.of();
     private volatile long lastTickMillis;
     private boolean woken;
+    private long nextRoundMillis;
     private final Object membersRound = new Object();
     private volatile int liveReplicas = 1;
     private volatile String membersProblem;
@@ -69,6 +72,7 @@ public final class LeaseKeeper {
         this.workers = workers;
         this.observer = observer;
         this.clock = clock;
+        this.nextRoundMillis = timings.renewInterval().toMillis();
     }
 
     public void start() {
@@ -282,6 +286,8 @@ public final class LeaseKeeper {
                     observer.acquired(spec.key());
                     LOG.infof("Lease %s: ACQUIRED by %s (epoch %d), streaming %s", spec.key(), replicaId,
                             lease.epoch, spec.namespace());
+                } else {
+                    leases.lastWrite(spec.key()).ifPresent(written -> expectExpiry(written.plus(timings.ttl())));
                 }
             } catch (IOException e) {
                 LOG.debugf("Lease %s: acquire by %s failed: %s", spec.key(), replicaId, e.getMessage());
@@ -329,14 +335,27 @@ public final class LeaseKeeper {
         }
     }
 
-    private LeaseRecord record(java.time.Instant acquiredAt) {
+    private LeaseRecord record(Instant acquiredAt) {
         return new LeaseRecord(replicaId, acquiredAt, clock.instant());
     }
 
+    /**
+     * A lease held elsewhere expires a TTL after its last renewal: try again just then rather than up to a round
+     * later. An expiry that the local clock already sees as past (clock skew) waits for the next round.
+     */
+    private void expectExpiry(Instant expiry) {
+        long untilMillis = expiry.toEpochMilli() - clock.millis() + EXPIRY_MARGIN_MILLIS;
+        if (untilMillis > 0 && untilMillis < nextRoundMillis) {
+            nextRoundMillis = untilMillis;
+        }
+    }
+
     private void awaitNextRound() throws InterruptedException {
+        long waitMillis = nextRoundMillis;
+        nextRoundMillis = timings.renewInterval().toMillis();
         synchronized (wakeUp) {
             if (!woken && state.get() == State.RUNNING) {
-                wakeUp.wait(timings.renewInterval().toMillis());
+                wakeUp.wait(waitMillis);
             }
             woken = false;
         }
@@ -363,7 +382,7 @@ public final class LeaseKeeper {
     private final class Held implements LeaseGrant {
         private final CollectionSpec spec;
         private final long epoch;
-        private final java.time.Instant acquiredAt;
+        private final Instant acquiredAt;
         private volatile long renewedNanos;
         private volatile boolean lost;
         private long revision;
@@ -371,7 +390,7 @@ public final class LeaseKeeper {
         private boolean handingOver;
         private CollectionWorker worker;
 
-        Held(CollectionSpec spec, long revision, long renewedNanos, java.time.Instant acquiredAt) {
+        Held(CollectionSpec spec, long revision, long renewedNanos, Instant acquiredAt) {
             this.spec = spec;
             this.epoch = revision;
             this.revision = revision;

@@ -1,6 +1,8 @@
 package io.mongonats.connector.lease;
 
 import java.io.IOException;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -14,6 +16,9 @@ public interface LeaseStore {
 
     /** Renews a held lease at the revision last written; returns the new revision. */
     OptionalLong renew(String key, LeaseRecord record, long revision) throws IOException;
+
+    /** When the key was last written (acquired or renewed), by the store's clock; empty when it is absent. */
+    Optional<Instant> lastWrite(String key) throws IOException;
 
     /** Deletes the key if it is still at {@code revision}, so a standby can take it at once. */
     void release(String key, long revision) throws IOException;
