@@ -42,35 +42,33 @@ final class CatchUp {
     private Result measure(Rig rig, ConnectorProcess first, DocWriter writer, EventConsumer consumer,
                            RawChangeReader reader, long backlog, List<String> jvmArgs) throws Exception {
         String name = "backlog";
-        {
-            Rig.awaitStreaming(writer, consumer);
-            Rig.awaitCaughtUp(writer, consumer, Duration.ofSeconds(60));
-            first.sigterm();
-            first.waitForExit(Duration.ofSeconds(60));
+        Rig.awaitStreaming(writer, consumer);
+        Rig.awaitCaughtUp(writer, consumer, Duration.ofSeconds(60));
+        first.sigterm();
+        first.waitForExit(Duration.ofSeconds(60));
 
-            long writeStart = System.nanoTime();
-            writer.writeBurst(backlog);
-            double writerRate = backlog / ((System.nanoTime() - writeStart) / 1e9);
+        long writeStart = System.nanoTime();
+        writer.writeBurst(backlog);
+        double writerRate = backlog / ((System.nanoTime() - writeStart) / 1e9);
 
-            // Raw baseline: every document written since the cursor opened (the probes, then the backlog).
-            long expected = writer.nextN();
-            long readStart = System.nanoTime();
-            reader.start();
-            Await.until(Duration.ofMinutes(3), "raw reader reads the backlog", () -> reader.count() >= expected);
-            double rawRead = expected / ((reader.lastReadNanos() - readStart) / 1e9);
-            reader.close();
+        // Raw baseline: every document written since the cursor opened (the probes, then the backlog).
+        long expected = writer.nextN();
+        long readStart = System.nanoTime();
+        reader.start();
+        Await.until(Duration.ofMinutes(3), "raw reader reads the backlog", () -> reader.count() >= expected);
+        double rawRead = expected / ((reader.lastReadNanos() - readStart) / 1e9);
+        reader.close();
 
-            consumer.armFirstArrival();
-            long processStart = System.nanoTime();
-            ConnectorProcess second = rig.startConnector("catchup-second", rig.config("bench-catchup", List.of(name)),
-                    jvmArgs);
-            double cpuAtReady = ProcStats.cpuSeconds(second.pid());
-            Rig.awaitCaughtUp(writer, consumer, Duration.ofMinutes(3));
-            double cpu = ProcStats.cpuSeconds(second.pid()) - cpuAtReady;
-            double seconds = (consumer.maxNArrivedNanos() - consumer.firstArrivedNanos()) / 1e9;
-            return new Result(backlog, writerRate, rawRead, backlog / seconds,
-                    (consumer.maxNArrivedNanos() - processStart) / 1e9, cpu / backlog * 100_000,
-                    ProcStats.peakRssMb(second.pid()));
-        }
+        consumer.armFirstArrival();
+        long processStart = System.nanoTime();
+        ConnectorProcess second = rig.startConnector("catchup-second", rig.config("bench-catchup", List.of(name)),
+                jvmArgs);
+        double cpuAtReady = ProcStats.cpuSeconds(second.pid());
+        Rig.awaitCaughtUp(writer, consumer, Duration.ofMinutes(3));
+        double cpu = ProcStats.cpuSeconds(second.pid()) - cpuAtReady;
+        double seconds = (consumer.maxNArrivedNanos() - consumer.firstArrivedNanos()) / 1e9;
+        return new Result(backlog, writerRate, rawRead, backlog / seconds,
+                (consumer.maxNArrivedNanos() - processStart) / 1e9, cpu / backlog * 100_000,
+                ProcStats.peakRssMb(second.pid()));
     }
 }

@@ -40,20 +40,18 @@ final class Latency {
 
     private static Result measure(ConnectorProcess connector, DocWriter writer, EventConsumer consumer, double rate,
                                   Duration warmUp, Duration measured) {
-        {
-            Rig.awaitStreaming(writer, consumer);
-            writer.writeAtRate(rate, warmUp.toNanos(), () -> false);
-            Rig.awaitCaughtUp(writer, consumer, Duration.ofMinutes(2));
-            consumer.recordLatenciesFrom(writer.nextN());
-            double cpuBefore = ProcStats.cpuSeconds(connector.pid());
-            long start = System.nanoTime();
-            long written = writer.writeAtRate(rate, measured.toNanos(), () -> false);
-            double achieved = written / ((System.nanoTime() - start) / 1e9);
-            Rig.awaitCaughtUp(writer, consumer, Duration.ofMinutes(2));
-            double cpu = ProcStats.cpuSeconds(connector.pid()) - cpuBefore;
-            return new Result(rate, achieved, Percentiles.of(consumer.latenciesMillis()), cpu / written * 100_000,
-                    ProcStats.peakRssMb(connector.pid()));
-        }
+        Rig.awaitStreaming(writer, consumer);
+        writer.writeAtRate(rate, warmUp.toNanos(), () -> false);
+        Rig.awaitCaughtUp(writer, consumer, Duration.ofMinutes(2));
+        consumer.recordLatenciesFrom(writer.nextN());
+        double cpuBefore = ProcStats.cpuSeconds(connector.pid());
+        long start = System.nanoTime();
+        long written = writer.writeAtRate(rate, measured.toNanos(), () -> false);
+        double achieved = written / ((System.nanoTime() - start) / 1e9);
+        Rig.awaitCaughtUp(writer, consumer, Duration.ofMinutes(2));
+        double cpu = ProcStats.cpuSeconds(connector.pid()) - cpuBefore;
+        return new Result(rate, achieved, Percentiles.of(consumer.latenciesMillis()), cpu / written * 100_000,
+                ProcStats.peakRssMb(connector.pid()));
     }
 
     static Duration seconds(double seconds) {
