@@ -1,5 +1,9 @@
 package io.mongonats.connector.bench;
 
+import io.mongonats.connector.testing.ConnectorProcess;
+
+import java.util.Map;
+
 import java.io.File;
 import java.net.URISyntaxException;
 import java.net.URL;
@@ -39,6 +43,31 @@ public final class Benchmark {
                     "-XX:MaxDirectMemorySize=16m", "-XX:TieredStopAtLevel=1"));
 
     private Benchmark() {
+    }
+
+    /**
+     * Records a JDK AOT cache the way the container image does: the packaged application runs with unreachable
+     * backends until it has started, then stops on SIGTERM and writes the cache. Null if that fails.
+     */
+    static Path recordAotCache(Path workDir) {
+        Path cache = workDir.resolve("app.aot");
+        Map<String, String> config = Map.of(
+                "connector.mongo.uri", "mongodb://127.0.0.1:1/?directConnection=true",
+                "connector.nats.servers", "nats://127.0.0.1:1",
+                "connector.replica-id", "aot-training",
+                "connector.collections[0].database", "t",
+                "connector.collections[0].collection", "t");
+        try (ConnectorProcess training = ConnectorProcess.start("aot-training", config,
+                List.of("-XX:+UseSerialGC", "-Xmx128m", "-XX:AOTCacheOutput=" + cache))) {
+            training.awaitLog("started in", Duration.ofSeconds(60));
+            training.awaitLog("Cannot start streaming yet", Duration.ofSeconds(30));
+            training.sigterm();
+            training.waitForExit(Duration.ofSeconds(60));
+            return java.nio.file.Files.size(cache) > 0 ? cache : null;
+        } catch (Exception | AssertionError e) {
+            System.out.println("BENCH note: no AOT cache recorded: " + e.getMessage());
+            return null;
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -136,7 +165,18 @@ public final class Benchmark {
                     "connector CPU s / 100k events", "connector peak RSS MB", "connector JVM flags");
             Latency latency = new Latency(workDir, startToReady);
             int variant = 0;
-            for (List<String> flags : TUNING_VARIANTS) {
+            List<List<String>> variants = new ArrayList<>(TUNING_VARIANTS);
+            Path aotCache = recordAotCache(workDir);
+            if (aotCache != null) {
+                String useCache = "-XX:AOTCache=" + aotCache;
+                List<String> production = new ArrayList<>(PRODUCTION_FLAGS);
+                production.add(useCache);
+                variants.add(production);
+                List<String> smallHeap = new ArrayList<>(TUNING_VARIANTS.get(1));
+                smallHeap.add(useCache);
+                variants.add(smallHeap);
+            }
+            for (List<String> flags : variants) {
                 try {
                     Latency.Result result = latency.run("tune" + variant++, 5000, Duration.ofSeconds(3),
                             Latency.seconds(10 * scale), 300, flags);
