@@ -231,4 +231,8 @@ public class Supervisor {
     public Duration renewInterval() {
         return config.lease().renewInterval();
     }
+
+    public Duration stallTimeout() {
+        return config.health().stallTimeout();
+    }
 }

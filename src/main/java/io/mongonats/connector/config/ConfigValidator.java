@@ -41,6 +41,7 @@ public final class ConfigValidator {
         validator.checkStream(config.stream());
         validator.checkPublish(config.publish());
         validator.checkLease(config.lease(), config.checkpoint(), config.shutdown());
+        validator.positive("connector.health.stall-timeout", config.health().stallTimeout());
         List<CollectionSpec> specs = validator.resolveCollections(config.collections());
         if (!validator.problems.isEmpty()) {
             throw new ConfigValidationException(validator.problems);

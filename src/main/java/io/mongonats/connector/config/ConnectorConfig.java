@@ -28,6 +28,8 @@ public interface ConnectorConfig {
 
     Shutdown shutdown();
 
+    Health health();
+
     List<Collection> collections();
 
     interface Mongo {
@@ -139,6 +141,12 @@ public interface ConnectorConfig {
         /** How long SIGTERM may take to drain acknowledgements, checkpoint and release leases. */
         @WithDefault("10s")
         Duration timeout();
+    }
+
+    interface Health {
+        /** Liveness fails when a streaming worker has made no progress for this long (a hung call). */
+        @WithDefault("60s")
+        Duration stallTimeout();
     }
 
     interface Collection {

@@ -53,6 +53,7 @@ public final class CollectionWorker {
     private volatile State state = State.STARTING;
     private volatile String reason;
     private volatile long lastCheckpointMillis = -1;
+    private volatile long lastProgressMillis = -1;
     private volatile PublishWindow window;
     private String lastLoggedProblem;
     private Checkpoint lastSaved;
@@ -115,7 +116,7 @@ public final class CollectionWorker {
         return new WorkerStatus(spec.namespace(), state, reason,
                 current == null ? 0 : current.publishedCount(), current == null ? 0 : current.ackedSequence(),
                 current == null ? 0 : current.size(), current == null ? -1 : current.lastEventMillis(),
-                current == null ? -1 : current.lastAckMillis(), lastCheckpointMillis);
+                current == null ? -1 : current.lastAckMillis(), lastCheckpointMillis, lastProgressMillis);
     }
 
     private void run() {
@@ -212,6 +213,7 @@ public final class CollectionWorker {
     private StartAt pump(ChangeStreamReader reader, PublishWindow current) throws Exception {
         String idleToken = null;
         while (!stopRequested) {
+            lastProgressMillis = clock.millis();
             if (!lease.isValid()) {
                 halt("lease lapsed: not renewed within the renew deadline");
                 return null;

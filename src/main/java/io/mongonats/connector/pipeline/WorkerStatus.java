@@ -6,10 +6,11 @@ package io.mongonats.connector.pipeline;
  * @param reason          why it is retrying or stopped; null while streaming
  * @param lastEventMillis when the last published change happened (its wall or cluster time), or -1
  * @param lastPublishedMillis when this replica last had a change acknowledged, or -1
+ * @param lastProgressMillis when the worker's loop last went round: a streaming worker stuck in a call stops moving it
  */
 public record WorkerStatus(String collection, WorkerStatus.State state, String reason, long publishedCount,
                            long lastSequence, int inFlight, long lastEventMillis, long lastPublishedMillis,
-                           long lastCheckpointMillis) {
+                           long lastCheckpointMillis, long lastProgressMillis) {
 
     public enum State { STARTING, STREAMING, RETRYING, DRAINING, STOPPED, FAILED }
 }

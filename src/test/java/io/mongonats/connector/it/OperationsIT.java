@@ -2,6 +2,7 @@ package io.mongonats.connector.it;
 
 import io.mongonats.connector.testing.Await;
 import io.mongonats.connector.testing.ConnectorProcess;
+import io.mongonats.connector.testing.FreePorts;
 import io.mongonats.connector.testing.ConnectorProcess.HttpResult;
 import io.mongonats.connector.testing.MongoStandIn;
 import io.mongonats.connector.testing.NatsServer;
@@ -10,6 +11,9 @@ import io.mongonats.connector.testing.StreamReader;
 import io.nats.client.Connection;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
 
 import java.time.Duration;
 import java.util.List;
@@ -22,6 +26,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class OperationsIT {
 
     private static final String TOKEN = "s3cret-token-4711";
+
+    @Test
+    void livenessFailsWhenAWorkerIsStuckInACallAndRecovers(@TempDir Path dir) throws Exception {
+        int port = FreePorts.allocate();
+        Process mongo = MongoStandIn.spawn(port, null, dir.resolve("stand-in.log"), Duration.ofSeconds(60));
+        String uri = "mongodb://127.0.0.1:" + port + "/?directConnection=true";
+        try (NatsServer nats = NatsServer.launch();
+             ConnectorProcess connector = new ConnectorFixture(uri, nats.url(), "stall")
+                     .watch("ops", "stall").set("connector.health.stall-timeout", "3s").start("stall")) {
+            connector.awaitLog("change stream open", Duration.ofSeconds(60));
+            assertEquals(200, connector.httpGet("/q/health/live").status());
+            // A frozen MongoDB leaves the worker's getMore waiting on a socket that never answers.
+            new ProcessBuilder("kill", "-STOP", Long.toString(mongo.pid())).start().waitFor();
+            HttpResult stalled = Await.untilValue(Duration.ofSeconds(30), "liveness to report the stalled worker", () -> {
+                HttpResult result = connector.httpGet("/q/health/live");
+                return result.status() == 503 ? result : null;
+            });
+            assertTrue(stalled.body().contains("\"ops.stall\": \"stalled for"), stalled.body());
+            new ProcessBuilder("kill", "-CONT", Long.toString(mongo.pid())).start().waitFor();
+            Await.until(Duration.ofSeconds(30), "liveness to recover", () -> connector.httpGet("/q/health/live").status() == 200);
+        } finally {
+            mongo.destroyForcibly();
+        }
+    }
 
     @Test
     void probesMetricsAndJsonLogsTellTheTruthWithoutSecrets() throws Exception {
