@@ -60,6 +60,7 @@ public final class CollectionWorker {
     private long idlePauseMicros = MIN_IDLE_PAUSE_MICROS;
     /** Set when the stored position was refused and the policy says to skip ahead; cleared once the gap is recorded. */
     private boolean restartFromNow;
+    private Duration backoff;
 
     public CollectionWorker(CollectionSpec spec, MongoClient mongo, JetStreamManagement management,
                             CheckpointStore checkpoints, WorkerSettings settings, LeaseGrant lease,
@@ -73,6 +74,7 @@ public final class CollectionWorker {
         this.observer = observer;
         this.clock = clock;
         this.windows = windows;
+        this.backoff = settings.retryInitialBackoff();
     }
 
     public void start() {
@@ -120,7 +122,6 @@ public final class CollectionWorker {
     }
 
     private void run() {
-        Duration backoff = settings.retryInitialBackoff();
         try {
             while (!stopRequested) {
                 try {
@@ -145,17 +146,15 @@ public final class CollectionWorker {
                 } catch (PublishWindow.OutOfStepException e) {
                     observer.error(spec.key(), "out-of-step");
                     retrying(e.getMessage() + "; re-reading the stream's tail");
+                    backOff();
                 } catch (Exception e) {
                     if (MongoErrors.isInterrupt(e) || stopRequested) {
                         return;
                     }
                     observer.error(spec.key(), MongoErrors.isMongo(e) ? "mongodb" : "nats");
                     retrying(describe(e));
-                    pause(backoff);
-                    backoff = min(backoff.multipliedBy(2), settings.retryMaxBackoff());
-                    continue;
+                    backOff();
                 }
-                backoff = settings.retryInitialBackoff();
             }
         } finally {
             if (state != State.FAILED) {
@@ -302,7 +301,14 @@ public final class CollectionWorker {
                 gap.restartedAt(), spec.key());
     }
 
+    /** Waits before the next attempt, twice as long as the last time, up to the maximum; streaming resets it. */
+    private void backOff() {
+        pause(backoff);
+        backoff = min(backoff.multipliedBy(2), settings.retryMaxBackoff());
+    }
+
     private void streaming() {
+        backoff = settings.retryInitialBackoff();
         state = State.STREAMING;
         if (!halted) {
             reason = null;
