@@ -10,9 +10,13 @@ import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -86,6 +90,37 @@ class ChangeCaptureIT {
                     20_000, seconds, 20_000 / seconds);
             assertEquals(20_000, messages.size());
             Streams.assertExactlyOnceInOrder(messages, 20_000);
+        }
+    }
+
+    @Test
+    void aYamlFileNamedByConfigLocationsConfiguresTheConnector(@TempDir Path dir) throws Exception {
+        Path yaml = dir.resolve("connector.yaml");
+        Files.writeString(yaml, String.join("\n",
+                "connector:",
+                "  replica-id: yaml-1",
+                "  mongo:",
+                "    uri: \"" + servers.mongo.uri() + "\"",
+                "  nats:",
+                "    servers: " + servers.nats.url(),
+                "  collections:",
+                "    - database: yaml",
+                "      collection: orders",
+                "      subject-prefix: cdc.yaml.orders",
+                "    - database: yaml",
+                "      collection: items",
+                ""));
+        try (ConnectorProcess connector = ConnectorProcess.start("yaml",
+                Map.of("quarkus.config.locations", yaml.toString()), List.of());
+             SampleWriter orders = SampleWriter.open(servers.mongo.uri(), "yaml", "orders", 100);
+             SampleWriter items = SampleWriter.open(servers.mongo.uri(), "yaml", "items", 100)) {
+            Await.until(Duration.ofSeconds(60), "both collections streaming",
+                    () -> connector.logText().split("change stream open", -1).length == 3);
+            orders.insertMany(3);
+            items.insertMany(2);
+            List<Received> ordersMessages = StreamReader.awaitCount(servers.connection, "yaml_orders", 3, Duration.ofSeconds(30));
+            assertEquals("cdc.yaml.orders.insert", ordersMessages.get(0).subject());
+            Streams.assertExactlyOnceInOrder(StreamReader.awaitCount(servers.connection, "yaml_items", 2, Duration.ofSeconds(30)), 2);
         }
     }
 
