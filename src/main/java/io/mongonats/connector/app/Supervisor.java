@@ -19,6 +19,7 @@ import io.mongonats.connector.pipeline.PublishWindow;
 import io.mongonats.connector.pipeline.WorkerSettings;
 import io.mongonats.connector.sink.Buckets;
 import io.mongonats.connector.sink.NatsConnections;
+import io.mongonats.connector.sink.ProvisioningConflictException;
 import io.mongonats.connector.sink.StreamProvisioner;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
@@ -77,13 +78,12 @@ public class Supervisor {
     }
 
     void onStop(@Observes ShutdownEvent event) {
-        Phase was = phase;
         phase = Phase.STOPPED;
         if (starter != null) {
             starter.interrupt();
         }
         LeaseKeeper keeper = leaseKeeper;
-        if (keeper != null && was == Phase.RUNNING) {
+        if (keeper != null) {
             LOG.infof("Replica %s shutting down: draining and releasing leases (at most %s)", replicaId,
                     config.shutdown().timeout());
             try {
@@ -120,7 +120,7 @@ public class Supervisor {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (IllegalStateException e) {
+            } catch (ProvisioningConflictException e) {
                 fail(e.getMessage());
                 return;
             } catch (Exception e) {

@@ -34,7 +34,7 @@ public final class Buckets {
         try {
             Duration existing = management.getStatus(name).getTtl();
             if (!ttl.equals(existing == null ? Duration.ZERO : existing)) {
-                throw new IllegalStateException("KV bucket " + name + " exists with TTL " + existing + " but " + ttl
+                throw new ProvisioningConflictException("KV bucket " + name + " exists with TTL " + existing + " but " + ttl
                         + " is configured; delete the bucket (nats kv rm " + name + ") or configure the same TTL");
             }
         } catch (JetStreamApiException e) {

@@ -63,7 +63,7 @@ public final class StreamProvisioner {
         List<String> subjects = info.getConfiguration().getSubjects();
         String wanted = Subjects.all(spec.subjectPrefix());
         if (subjects.stream().noneMatch(subject -> Subjects.covers(subject, wanted))) {
-            throw new IllegalStateException("Stream " + spec.stream() + " exists but captures " + subjects + ", not "
+            throw new ProvisioningConflictException("Stream " + spec.stream() + " exists but captures " + subjects + ", not "
                     + wanted + " that " + spec.namespace() + " publishes to. Add the subject to the stream, or set "
                     + "connector.collections[].stream or .subject-prefix so that they agree.");
         }

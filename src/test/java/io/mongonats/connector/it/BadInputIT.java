@@ -9,6 +9,7 @@ import io.mongonats.connector.testing.StreamReader.Received;
 import io.nats.client.KeyValue;
 import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -83,6 +84,18 @@ class BadInputIT {
             assertTrue(record.getInteger("size") > 1_200_000, record.toJson());
             assertEquals("oversized", messages.get(1).headers().get("Cdc-Dead-Letter-Reason").get(0));
             assertTrue(connector.httpGet("/q/metrics").body().contains("cdc_dead_letters_total{collection=\"bad_deadletter\"} 1.0"));
+        }
+    }
+
+    @Test
+    void anExistingStreamThatDoesNotCaptureTheSubjectsStopsTheConnectorWithAClearError() throws Exception {
+        servers.connection.jetStreamManagement().addStream(StreamConfiguration.builder()
+                .name("bad_mismatch").subjects("elsewhere.>").storageType(StorageType.File).build());
+        try (ConnectorProcess connector = connector("mismatch").start("mismatch")) {
+            int exit = connector.waitForExit(Duration.ofSeconds(60));
+            String log = connector.logText();
+            assertTrue(exit != 0, "exit code " + exit);
+            assertTrue(log.contains("Stream bad_mismatch exists but captures [elsewhere.>], not bad.mismatch.>"), log);
         }
     }
 
