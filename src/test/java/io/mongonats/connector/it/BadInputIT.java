@@ -11,9 +11,8 @@ import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import org.bson.Document;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -28,17 +27,8 @@ class BadInputIT {
     /** Larger than nats-server's default max_payload of 1 MB, smaller than MongoDB's 16 MB document limit. */
     private static final String HUGE = "x".repeat(1_200_000);
 
-    private static Servers servers;
-
-    @BeforeAll
-    static void startServers() {
-        servers = new Servers();
-    }
-
-    @AfterAll
-    static void stopServers() throws Exception {
-        servers.close();
-    }
+    @RegisterExtension
+    static final Servers servers = new Servers();
 
     private static ConnectorFixture connector(String collection) {
         return servers.connector("bad", collection);

@@ -7,9 +7,8 @@ import io.mongonats.connector.testing.SampleWriter;
 import io.mongonats.connector.testing.StreamReader;
 import io.mongonats.connector.testing.StreamReader.Received;
 import org.bson.Document;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -25,17 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The packaged connector against a real nats-server and the MongoDB stand-in, through the real drivers. */
 class ChangeCaptureIT {
 
-    private static Servers servers;
-
-    @BeforeAll
-    static void startServers() {
-        servers = new Servers();
-    }
-
-    @AfterAll
-    static void stopServers() throws Exception {
-        servers.close();
-    }
+    @RegisterExtension
+    static final Servers servers = new Servers();
 
     @Test
     void publishesEveryOperationTypeInOrderWithItsHeaders() {

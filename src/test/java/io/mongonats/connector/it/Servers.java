@@ -5,14 +5,28 @@ import com.mongodb.client.MongoClients;
 import io.mongonats.connector.testing.MongoStandIn;
 import io.mongonats.connector.testing.NatsServer;
 import io.nats.client.Connection;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** A nats-server and a MongoDB stand-in shared by the tests of one class, with a client of each. */
-final class Servers implements AutoCloseable {
+/**
+ * A nats-server and a MongoDB stand-in shared by the tests of one class, with a client of each: register it as
+ * a static {@code @RegisterExtension} field; it starts before the first test and stops after the last.
+ */
+final class Servers implements BeforeAllCallback, AfterAllCallback {
 
-    final NatsServer nats = NatsServer.launch();
-    final MongoStandIn mongo = new MongoStandIn().start();
-    final MongoClient client = MongoClients.create(mongo.uri());
-    final Connection connection = nats.connect();
+    NatsServer nats;
+    MongoStandIn mongo;
+    MongoClient client;
+    Connection connection;
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        nats = NatsServer.launch();
+        mongo = new MongoStandIn().start();
+        client = MongoClients.create(mongo.uri());
+        connection = nats.connect();
+    }
 
     /** A connector of its own replica id watching {@code database.collection}. */
     ConnectorFixture connector(String database, String collection) {
@@ -20,7 +34,7 @@ final class Servers implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void afterAll(ExtensionContext context) throws Exception {
         connection.close();
         client.close();
         mongo.close();
