@@ -81,6 +81,12 @@ public class Supervisor {
         phase = Phase.STOPPED;
         if (starter != null) {
             starter.interrupt();
+            try {
+                // Whatever the starter was doing (connecting, provisioning, starting the lease loop) ends first.
+                starter.join(config.nats().connectTimeout().plus(config.nats().requestTimeout()).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         LeaseKeeper keeper = leaseKeeper;
         if (keeper != null) {
@@ -115,7 +121,9 @@ public class Supervisor {
             try {
                 nats = NatsConnections.connect(config.nats(), "mongo-nats-connector/" + replicaId);
                 startLeaseKeeper();
-                phase = Phase.RUNNING;
+                if (phase == Phase.CONNECTING) {
+                    phase = Phase.RUNNING;
+                }
                 return;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

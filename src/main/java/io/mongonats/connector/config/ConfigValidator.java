@@ -115,7 +115,11 @@ public final class ConfigValidator {
 
     private void checkStream(ConnectorConfig.Stream stream) {
         oneOf("connector.stream.storage", stream.storage(), Set.of("file", "memory"));
-        oneOf("connector.stream.retention", stream.retention(), Set.of("limits", "interest", "workqueue"));
+        if (!stream.retention().equals("limits")) {
+            problem("connector.stream.retention", "'" + stream.retention() + "' is not supported: interest and workqueue "
+                    + "retention let consumers remove the stream's last message, which the connector reads to resume "
+                    + "without publishing anything twice; use limits (with max-age) and durable consumers");
+        }
         if (stream.replicas() < 1 || stream.replicas() > 5) {
             problem("connector.stream.replicas", "must be between 1 and 5, got " + stream.replicas());
         }

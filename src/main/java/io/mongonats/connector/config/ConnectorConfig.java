@@ -87,7 +87,7 @@ public interface ConnectorConfig {
         @WithDefault("2m")
         Duration duplicateWindow();
 
-        /** limits, interest or workqueue. */
+        /** Only limits is accepted: the stream's last message must stay for exactly-once resumption. */
         @WithDefault("limits")
         String retention();
 

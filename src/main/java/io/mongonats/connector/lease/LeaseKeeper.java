@@ -105,7 +105,8 @@ public final class LeaseKeeper {
         synchronized (membersRound) {
             membersRound.notifyAll();
         }
-        thread.join(timings.shutdownTimeout().toMillis() + 1000);
+        // A round in progress ends after at most one more store call; then every worker drains within the timeout.
+        thread.join(timings.shutdownTimeout().plusSeconds(6).toMillis());
         membership.interrupt();
     }
 
@@ -198,6 +199,9 @@ public final class LeaseKeeper {
 
     private void renewAll() {
         for (Held lease : new ArrayList<>(held.values())) {
+            if (state.get() != State.RUNNING) {
+                return;
+            }
             long sentAt = System.nanoTime();
             try {
                 OptionalLong revision = leases.renew(lease.key(), record(lease.acquiredAt), lease.revision);

@@ -34,6 +34,8 @@ public final class CollectionWorker {
     private static final Logger LOG = Logger.getLogger(CollectionWorker.class);
     private static final long MIN_IDLE_PAUSE_MICROS = 250;
     private static final long MAX_IDLE_PAUSE_MICROS = 10_000;
+    /** A refused position is asked for again this many times, with backoff, before the policy applies. */
+    private static final int REJECTIONS_BEFORE_POLICY = 3;
 
     private final CollectionSpec spec;
     private final MongoClient mongo;
@@ -52,7 +54,9 @@ public final class CollectionWorker {
     private volatile boolean halted;
     private volatile State state = State.STARTING;
     private volatile String reason;
+    /** When the stored checkpoint was last known to be current: written, or nothing new to write. */
     private volatile long lastCheckpointMillis = -1;
+    private long lastCheckpointAttemptMillis = -1;
     private volatile long lastProgressMillis = -1;
     private volatile PublishWindow window;
     private String lastLoggedProblem;
@@ -61,6 +65,7 @@ public final class CollectionWorker {
     /** Set when the stored position was refused and the policy says to skip ahead; cleared once the gap is recorded. */
     private boolean restartFromNow;
     private Duration backoff;
+    private int rejections;
 
     public CollectionWorker(CollectionSpec spec, MongoClient mongo, JetStreamManagement management,
                             CheckpointStore checkpoints, WorkerSettings settings, LeaseGrant lease,
@@ -129,6 +134,12 @@ public final class CollectionWorker {
                     return;
                 } catch (ResumePositionRejectedException e) {
                     observer.error(spec.key(), "position-rejected");
+                    if (++rejections < REJECTIONS_BEFORE_POLICY) {
+                        retrying(e.getMessage());
+                        backOff();
+                        continue;
+                    }
+                    rejections = 0;
                     if (spec.onLostPosition() == CollectionSpec.LostPositionPolicy.STOP) {
                         fail("stopped: " + e.getMessage() + ". Choose one: restore the oplog history, set "
                                 + "connector.collections[].on-lost-position=restart-from-now to skip ahead and record "
@@ -171,10 +182,11 @@ public final class CollectionWorker {
     private void streamUntilStopped() throws Exception {
         Optional<Checkpoint> checkpoint = checkpoints.load(spec.key());
         StreamTail tail = StreamTail.read(management, spec.stream());
-        ResumePlan plan = ResumePlan.decide(checkpoint, tail.lastSequence(), tail.lastMessageId());
+        ResumePlan plan = ResumePlan.decide(checkpoint, tail.lastSequence(), tail.lastMessageId(), tail.lastInvalidate());
         PublishWindow current = windows.open(spec, lease, plan.streamSequence(), settings, observer);
         window = current;
-        StartAt start = plan.token().map(StartAt::resumeAfter).orElse(StartAt.now());
+        StartAt start = plan.token().map(plan.afterInvalidate() ? StartAt::startAfter : StartAt::resumeAfter)
+                .orElse(StartAt.now());
         if (restartFromNow) {
             start = StartAt.now();
         }
@@ -231,7 +243,12 @@ public final class CollectionWorker {
             idleToken = null;
             idlePauseMicros = MIN_IDLE_PAUSE_MICROS;
             observer.eventRead(spec.key(), event.operationType());
-            current.publish(event);
+            try {
+                current.publish(event);
+            } catch (PublishWindow.LeaseLapsedException e) {
+                halt(e.getMessage());
+                return null;
+            }
             maybeCheckpoint(current, null);
             if (event.isInvalidate()) {
                 LOG.infof("%s: change stream invalidated; watching the namespace again after it", spec.namespace());
@@ -242,7 +259,8 @@ public final class CollectionWorker {
     }
 
     private void maybeCheckpoint(PublishWindow current, String idleToken) {
-        if (lastCheckpointMillis >= 0 && clock.millis() - lastCheckpointMillis < settings.checkpointInterval().toMillis()) {
+        if (lastCheckpointAttemptMillis >= 0
+                && clock.millis() - lastCheckpointAttemptMillis < settings.checkpointInterval().toMillis()) {
             return;
         }
         if (idleToken != null) {
@@ -253,14 +271,16 @@ public final class CollectionWorker {
 
     private void saveCheckpoint(PublishWindow current, boolean finalWrite) {
         Checkpoint next = current.position(clock.instant());
-        lastCheckpointMillis = clock.millis();
+        lastCheckpointAttemptMillis = clock.millis();
         if (next == null || (lastSaved != null && lastSaved.token().equals(next.token())
                 && lastSaved.streamSequence() == next.streamSequence())) {
+            lastCheckpointMillis = lastCheckpointAttemptMillis;
             return;
         }
         try {
             checkpoints.save(spec.key(), next);
             lastSaved = next;
+            lastCheckpointMillis = lastCheckpointAttemptMillis;
             observer.checkpointed(spec.key());
             if (finalWrite) {
                 LOG.infof("%s: checkpoint written at stream sequence %d", spec.namespace(), next.streamSequence());
@@ -282,7 +302,7 @@ public final class CollectionWorker {
                     + "would start at its own current time", spec.namespace());
             return;
         }
-        Checkpoint start = new Checkpoint(initialToken, plan.streamSequence(), clock.instant(), lease.replicaId());
+        Checkpoint start = new Checkpoint(initialToken, false, plan.streamSequence(), clock.instant(), lease.replicaId());
         checkpoints.save(spec.key(), start);
         lastSaved = start;
     }
@@ -292,7 +312,7 @@ public final class CollectionWorker {
                 clock.instant(), "the stored resume token was rejected by MongoDB");
         checkpoints.recordGap(spec.key(), gap);
         if (restartToken != null) {
-            checkpoints.save(spec.key(), new Checkpoint(restartToken, plan.streamSequence(), clock.instant(),
+            checkpoints.save(spec.key(), new Checkpoint(restartToken, false, plan.streamSequence(), clock.instant(),
                     lease.replicaId()));
         }
         observer.gapRecorded(spec.key());
@@ -309,6 +329,7 @@ public final class CollectionWorker {
 
     private void streaming() {
         backoff = settings.retryInitialBackoff();
+        rejections = 0;
         state = State.STREAMING;
         if (!halted) {
             reason = null;

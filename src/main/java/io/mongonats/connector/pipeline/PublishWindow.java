@@ -54,6 +54,8 @@ public final class PublishWindow {
     private volatile long lastEventMillis = -1;
     private volatile long lastAckMillis = -1;
     private String ackedToken;
+    private boolean ackedInvalidate;
+    private volatile int inFlightCount;
 
     private PublishWindow(CollectionSpec spec, LeaseGrant lease, JetStreamPublisher publisher, int maxPayload,
                           long lastSequence, WorkerSettings settings, WorkerObserver observer) {
@@ -68,14 +70,18 @@ public final class PublishWindow {
         this.ackedSequence = lastSequence;
     }
 
-    /** Publishes one change after room in the window is made; blocks while the window is full. */
+    /**
+     * Publishes one change after room in the window is made; blocks while the window is full. Throws
+     * {@link LeaseLapsedException} instead of publishing when the lease lapsed meanwhile.
+     */
     public void publish(ChangeEvent event) throws Exception {
         byte[] payload = json.encode(event);
         Headers headers = MessageHeaders.of(spec.database(), spec.collection(), event.operationType(),
                 event.clusterTime(), lease.replicaId(), epoch);
         String subject = subjects.computeIfAbsent(event.operationType(),
                 operation -> Subjects.forOperation(spec.subjectPrefix(), operation));
-        int size = payload.length + headers.serializedLength() + subject.length();
+        publisher.fence(headers, event.token(), nextExpected);
+        int size = payload.length + headers.serializedLength();
         if (size > maxPayload) {
             if (spec.onOversized() == CollectionSpec.OversizedPolicy.STOP) {
                 drain();
@@ -89,10 +95,14 @@ public final class PublishWindow {
         while (inFlight.size() >= settings.maxInFlight()) {
             settleHead();
         }
+        if (!lease.isValid()) {
+            throw new LeaseLapsedException();
+        }
         long expected = nextExpected++;
-        CompletableFuture<PublishAck> ack = publisher.publish(subject, headers, payload, event.token(), expected);
+        CompletableFuture<PublishAck> ack = publisher.publish(subject, headers, payload);
         inFlight.add(new InFlight(event.token(), event.operationType(), expected + 1, ack, System.nanoTime(),
                 event.eventTimeMillis()));
+        inFlightCount = inFlight.size();
         settleCompleted();
     }
 
@@ -125,6 +135,7 @@ public final class PublishWindow {
             }
         }
         inFlight.clear();
+        inFlightCount = 0;
     }
 
     private void settleHead() throws Exception {
@@ -149,7 +160,9 @@ public final class PublishWindow {
                     + " instead of " + head.expectedSequence);
         }
         inFlight.poll();
+        inFlightCount = inFlight.size();
         ackedToken = head.token;
+        ackedInvalidate = "invalidate".equals(head.operationType);
         ackedSequence = ack.getSeqno();
         publishedCount++;
         lastAckMillis = System.currentTimeMillis();
@@ -163,20 +176,23 @@ public final class PublishWindow {
     public void advanceIdle(String postBatchToken) {
         if (inFlight.isEmpty() && postBatchToken != null) {
             ackedToken = postBatchToken;
+            ackedInvalidate = false;
         }
     }
 
     /** The acknowledged position as a checkpoint, or null before the first acknowledgement or idle token. */
     public Checkpoint position(Instant now) {
-        return ackedToken == null ? null : new Checkpoint(ackedToken, ackedSequence, now, lease.replicaId());
+        return ackedToken == null ? null
+                : new Checkpoint(ackedToken, ackedInvalidate, ackedSequence, now, lease.replicaId());
     }
 
     public boolean isEmpty() {
         return inFlight.isEmpty();
     }
 
+    /** Read by other threads (health, metrics): a copy of the window's size, not the deque itself. */
     public int size() {
-        return inFlight.size();
+        return inFlightCount;
     }
 
     public long ackedSequence() {
@@ -217,6 +233,13 @@ public final class PublishWindow {
     public static final class OutOfStepException extends Exception {
         OutOfStepException(String message) {
             super(message);
+        }
+    }
+
+    /** The lease lapsed while this window waited for room: nothing more may be published under it. */
+    public static final class LeaseLapsedException extends Exception {
+        LeaseLapsedException() {
+            super("lease lapsed: not renewed within the renew deadline");
         }
     }
 

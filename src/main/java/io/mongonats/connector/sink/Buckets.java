@@ -21,11 +21,13 @@ public final class Buckets {
 
     private final Connection connection;
     private final int replicas;
+    private final StorageType storage;
     private final KeyValueOptions options;
 
     public Buckets(Connection connection, ConnectorConfig.Stream stream, Duration requestTimeout) {
         this.connection = connection;
         this.replicas = stream.replicas();
+        this.storage = stream.storage().equals("memory") ? StorageType.Memory : StorageType.File;
         this.options = KeyValueOptions.builder().jsRequestTimeout(requestTimeout).build();
     }
 
@@ -44,7 +46,7 @@ public final class Buckets {
             KeyValueConfiguration.Builder config = KeyValueConfiguration.builder()
                     .name(name)
                     .description(description)
-                    .storageType(StorageType.File)
+                    .storageType(storage)
                     .replicas(replicas)
                     .maxHistoryPerKey(1);
             if (!ttl.isZero()) {

@@ -26,12 +26,15 @@ public final class JetStreamPublisher {
         this.stream = stream;
     }
 
-    /** Adds the de-duplication and fencing headers to {@code headers} and publishes. */
-    public CompletableFuture<PublishAck> publish(String subject, Headers headers, byte[] payload,
-                                                 String messageId, long expectedLastSequence) {
+    /** Adds the de-duplication and fencing headers, which count towards the message's size. */
+    public void fence(Headers headers, String messageId, long expectedLastSequence) {
         headers.put(MSG_ID, messageId)
                 .put(EXPECTED_STREAM, stream)
                 .put(EXPECTED_LAST_SEQUENCE, Long.toString(expectedLastSequence));
+    }
+
+    /** Publishes a message whose headers were {@link #fence fenced}. */
+    public CompletableFuture<PublishAck> publish(String subject, Headers headers, byte[] payload) {
         return jetStream.publishAsync(NatsMessage.builder()
                 .subject(subject)
                 .headers(headers)

@@ -1,6 +1,7 @@
 package io.mongonats.connector.sink;
 
 import io.mongonats.connector.config.ConnectorConfig;
+import io.mongonats.connector.config.Secrets;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
 import io.nats.client.ErrorListener;
@@ -48,8 +49,8 @@ public final class NatsConnections {
         public void connectionEvent(Connection connection, Events event) {
             switch (event) {
                 case DISCONNECTED -> LOG.warn("NATS connection lost; reconnecting");
-                case RECONNECTED -> LOG.infof("NATS connection restored (%s)", connection.getConnectedUrl());
-                case CONNECTED -> LOG.infof("NATS connected (%s)", connection.getConnectedUrl());
+                case RECONNECTED -> LOG.infof("NATS connection restored (%s)", Secrets.maskUri(connection.getConnectedUrl()));
+                case CONNECTED -> LOG.infof("NATS connected (%s)", Secrets.maskUri(connection.getConnectedUrl()));
                 case CLOSED -> LOG.info("NATS connection closed");
                 default -> LOG.debugf("NATS connection event %s", event);
             }

@@ -130,6 +130,6 @@ class BadInputIT {
         } catch (io.nats.client.JetStreamApiException alreadyThere) {
             // created by an earlier test's connector
         }
-        servers.connection.keyValue("mongo-nats-checkpoints").put(key, new Checkpoint(token, 0, Instant.now(), "test").toBytes());
+        servers.connection.keyValue("mongo-nats-checkpoints").put(key, new Checkpoint(token, false, 0, Instant.now(), "test").toBytes());
     }
 }
