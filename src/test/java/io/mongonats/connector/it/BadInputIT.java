@@ -98,8 +98,8 @@ class BadInputIT {
                 return body.contains("failed") ? body : null;
             });
             assertTrue(health.contains("refused to resume"), health);
-            String log = connector.logText();
-            assertTrue(log.contains("on-lost-position=restart-from-now") && log.contains("delete the checkpoint key"), log);
+            String line = connector.awaitLog("stopped: MongoDB refused to resume", Duration.ofSeconds(10));
+            assertTrue(line.contains("on-lost-position=restart-from-now") && line.contains("delete the checkpoint key"), line);
         }
     }
 

@@ -56,7 +56,9 @@ class ChangeCaptureIT {
             Document event = Document.parse(first.payload());
             assertEquals(event.get("_id", Document.class).getString("_data"), first.headers().get("Nats-Msg-Id").get(0));
             assertEquals("a", event.get("fullDocument", Document.class).getString("name"));
-            assertEquals("b", Document.parse(messages.get(1).payload()).get("fullDocument", Document.class).getString("name"));
+            // updateLookup returns the document as it is when the event is read, which may already be the replacement.
+            String looked = Document.parse(messages.get(1).payload()).get("fullDocument", Document.class).getString("name");
+            assertTrue(looked.equals("b") || looked.equals("c"), looked);
             assertEquals("again", Document.parse(messages.get(5).payload()).get("fullDocument", Document.class).getString("name"));
 
             String metrics = connector.httpGet("/q/metrics").body();

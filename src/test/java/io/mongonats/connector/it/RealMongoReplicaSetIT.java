@@ -89,7 +89,9 @@ class RealMongoReplicaSetIT {
                     "real.orders.drop", "real.orders.invalidate", "real.orders.insert"),
                     messages.stream().map(Received::subject).toList());
             Document update = Document.parse(messages.get(1).payload());
-            assertEquals("b", update.get("fullDocument", Document.class).getString("name"));
+            // updateLookup returns the document as it is when the event is read, which may already be the replacement.
+            String looked = update.get("fullDocument", Document.class).getString("name");
+            assertTrue(looked.equals("b") || looked.equals("c"), looked);
             assertEquals(1, update.get("documentKey", Document.class).getInteger("_id"));
             assertTrue(update.containsKey("wallTime") && update.containsKey("ns"), update.toJson());
         }
