@@ -20,9 +20,9 @@ import java.util.function.BiFunction;
 
 /**
  * The lease loop, on its own thread {@code cdc-lease}: renews held leases, takes free ones up to this replica's
- * fair share, and hands surplus ones over. Heartbeats and the count of live replicas run on a thread of their own,
- * {@code cdc-lease-members}, so that a slow or leaderless members bucket never delays a renewal. A worker runs exactly while its lease is held; a
- * lease that cannot be renewed within the renew deadline halts its worker before the key can expire.
+ * fair share ({@link Membership} counts the live replicas), and hands surplus ones over. A worker runs exactly
+ * while its lease is held; a lease that cannot be renewed within the renew deadline halts its worker before the
+ * key can expire.
  */
 public final class LeaseKeeper {
 
@@ -51,11 +51,8 @@ public final class LeaseKeeper {
     private volatile long lastTickMillis;
     private boolean woken;
     private long nextRoundMillis;
-    private final Object membersRound = new Object();
-    private volatile int liveReplicas = 1;
-    private volatile String membersProblem;
     private Thread thread;
-    private Thread membership;
+    private Membership membership;
 
     /** Lease timings, validated by the configuration: ttl > renewDeadline >= 2 x renewInterval. */
     public record Timings(Duration ttl, Duration renewDeadline, Duration renewInterval, Duration shutdownTimeout) {
@@ -87,9 +84,7 @@ public final class LeaseKeeper {
             LOG.warnf("Replica %s: not watching lease releases (%s); standbys notice them within %s instead",
                     replicaId, e.getMessage(), timings.renewInterval());
         }
-        announce();
-        membership = new Thread(this::announceUntilClosed, "cdc-lease-members");
-        membership.setDaemon(true);
+        membership = new Membership(replicaId, members, timings.renewInterval(), this::wake);
         membership.start();
         thread = new Thread(this::run, "cdc-lease");
         thread.setDaemon(true);
@@ -102,12 +97,8 @@ public final class LeaseKeeper {
             return;
         }
         wake();
-        synchronized (membersRound) {
-            membersRound.notifyAll();
-        }
         // A round in progress ends after at most one more store call; then every worker drains within the timeout.
         thread.join(timings.shutdownTimeout().plusSeconds(6).toMillis());
-        membership.interrupt();
     }
 
     public Map<String, LeaseView> views() {
@@ -144,55 +135,15 @@ public final class LeaseKeeper {
         }
     }
 
-    /** Heartbeats and counts live replicas every renew interval until closed; wakes the lease loop on a change. */
-    private void announceUntilClosed() {
-        try {
-            while (state.get() == State.RUNNING) {
-                synchronized (membersRound) {
-                    if (state.get() == State.RUNNING) {
-                        membersRound.wait(timings.renewInterval().toMillis());
-                    }
-                }
-                if (state.get() == State.RUNNING && announce()) {
-                    wake();
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** One heartbeat and count; returns true when the count changed. */
-    private boolean announce() {
-        try {
-            members.heartbeat(replicaId);
-            int live = Math.max(1, members.liveCount());
-            boolean changed = live != liveReplicas;
-            liveReplicas = live;
-            if (membersProblem != null) {
-                LOG.infof("Replica %s: members bucket reachable again (%d live replicas)", replicaId, live);
-            }
-            membersProblem = null;
-            return changed;
-        } catch (IOException e) {
-            if (!e.getMessage().equals(membersProblem)) {
-                LOG.warnf("Replica %s: members bucket unreachable (%s); keeping held leases, taking no new ones",
-                        replicaId, e.getMessage());
-                membersProblem = e.getMessage();
-            }
-            return false;
-        }
-    }
-
     private void tick() {
         renewAll();
         finishHandovers();
         restartStoppedWorkers();
-        int share = FairShare.of(specs.size(), liveReplicas);
+        int share = FairShare.of(specs.size(), membership.liveReplicas());
         long active = held.values().stream().filter(lease -> !lease.handingOver).count();
         if (active > share) {
             handOver((int) (active - share), share);
-        } else if (active < share && membersProblem == null) {
+        } else if (active < share && membership.reachable()) {
             acquire((int) (share - active));
         }
     }
@@ -245,7 +196,7 @@ public final class LeaseKeeper {
                     lease.handingOver = true;
                     lease.worker.requestStop();
                     LOG.infof("Lease %s: handing over by %s: %d live replicas, fair share %d", lease.key(),
-                            replicaId, liveReplicas, share);
+                            replicaId, membership.liveReplicas(), share);
                 });
     }
 
@@ -313,17 +264,7 @@ public final class LeaseKeeper {
             }
             release(lease, "shutting down");
         }
-        membership.interrupt();
-        try {
-            membership.join(timings.renewInterval().toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        try {
-            members.leave(replicaId);
-        } catch (IOException e) {
-            LOG.debugf("Replica %s: leaving failed: %s", replicaId, e.getMessage());
-        }
+        membership.leave();
     }
 
     private void release(Held lease, String why) {
