@@ -98,13 +98,7 @@ public class Supervisor {
                 Thread.currentThread().interrupt();
             }
         }
-        if (nats != null) {
-            try {
-                nats.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        closeNats();
         if (mongo != null) {
             mongo.close();
         }

@@ -18,7 +18,6 @@ import java.util.function.Function;
 public final class ConnectorMetrics implements WorkerObserver, LeaseObserver {
 
     private final MeterRegistry registry;
-    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, CollectionMeters> byCollection = new ConcurrentHashMap<>();
 
     public ConnectorMetrics(MeterRegistry registry) {
@@ -120,13 +119,9 @@ public final class ConnectorMetrics implements WorkerObserver, LeaseObserver {
         }
     }
 
+    /** The registry returns the counter already registered under these tags, so rare events need no cache. */
     private Counter counter(String name, String collection, String tag, String value) {
-        String key = name + '|' + collection + '|' + value;
-        Counter counter = counters.get(key);
-        if (counter == null) {
-            Tags tags = tag == null ? Tags.of("collection", collection) : Tags.of("collection", collection, tag, value);
-            counter = counters.computeIfAbsent(key, k -> Counter.builder(name).tags(tags).register(registry));
-        }
-        return counter;
+        Tags tags = tag == null ? Tags.of("collection", collection) : Tags.of("collection", collection, tag, value);
+        return Counter.builder(name).tags(tags).register(registry);
     }
 }

@@ -281,7 +281,6 @@ public final class CollectionWorker {
             checkpoints.save(spec.key(), next);
             lastSaved = next;
             lastCheckpointMillis = lastCheckpointAttemptMillis;
-            observer.checkpointed(spec.key());
             if (finalWrite) {
                 LOG.infof("%s: checkpoint written at stream sequence %d", spec.namespace(), next.streamSequence());
             }

@@ -14,6 +14,4 @@ public interface WorkerObserver {
     default void gapRecorded(String collectionKey) { }
 
     default void error(String collectionKey, String kind) { }
-
-    default void checkpointed(String collectionKey) { }
 }

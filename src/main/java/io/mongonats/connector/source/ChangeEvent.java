@@ -25,7 +25,7 @@ public final class ChangeEvent {
                 BsonType type = reader.getCurrentBsonType();
                 switch (name) {
                     case "_id" -> token = readTokenData(reader, type);
-                    case "operationType" -> readString(reader, type);
+                    case "operationType" -> readOperationType(reader, type);
                     case "clusterTime" -> clusterTime = type == BsonType.TIMESTAMP ? reader.readTimestamp() : skip(reader);
                     case "wallTime" -> wallTimeMillis = type == BsonType.DATE_TIME ? reader.readDateTime() : skipLong(reader);
                     default -> reader.skipValue();
@@ -37,7 +37,7 @@ public final class ChangeEvent {
         }
     }
 
-    private void readString(BsonBinaryReader reader, BsonType type) {
+    private void readOperationType(BsonBinaryReader reader, BsonType type) {
         if (type == BsonType.STRING) {
             operationType = reader.readString();
         } else {
