@@ -1,7 +1,7 @@
 package io.mongonats.connector.health;
 
 import io.mongonats.connector.lease.LeaseKeeper;
-import io.mongonats.connector.pipeline.WorkerStatus;
+import io.mongonats.connector.status.WorkerStatus;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 
 /** Adds one line per collection: held or standby, the worker's state and why, last event time and lag. */

@@ -2,7 +2,7 @@ package io.mongonats.connector.health;
 
 import io.mongonats.connector.app.Supervisor;
 import io.mongonats.connector.lease.LeaseKeeper;
-import io.mongonats.connector.pipeline.WorkerStatus;
+import io.mongonats.connector.status.WorkerStatus;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;

@@ -2,7 +2,7 @@ package io.mongonats.connector.lease;
 
 import io.mongonats.connector.config.CollectionSpec;
 import io.mongonats.connector.pipeline.CollectionWorker;
-import io.mongonats.connector.pipeline.LeaseGrant;
+import io.mongonats.connector.lease.LeaseGrant;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -213,7 +213,7 @@ public final class LeaseKeeper {
     private void restartStoppedWorkers() {
         for (Held lease : held.values()) {
             if (!lease.handingOver && lease.worker.isStopped()
-                    && lease.worker.status().state() != io.mongonats.connector.pipeline.WorkerStatus.State.FAILED) {
+                    && lease.worker.status().state() != io.mongonats.connector.status.WorkerStatus.State.FAILED) {
                 LOG.infof("Lease %s: still held by %s after its worker stopped (%s); starting it again", lease.key(),
                         replicaId, lease.worker.status().reason());
                 lease.worker = workers.apply(lease.spec, lease);

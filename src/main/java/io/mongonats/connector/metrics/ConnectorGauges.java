@@ -3,7 +3,7 @@ package io.mongonats.connector.metrics;
 import io.mongonats.connector.config.CollectionSpec;
 import io.mongonats.connector.lease.LeaseKeeper;
 import io.mongonats.connector.lease.LeaseKeeper.LeaseView;
-import io.mongonats.connector.pipeline.WorkerStatus;
+import io.mongonats.connector.status.WorkerStatus;
 
 import java.time.Clock;
 import java.util.List;

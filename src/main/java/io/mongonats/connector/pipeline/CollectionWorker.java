@@ -5,8 +5,10 @@ import io.mongonats.connector.checkpoint.Checkpoint;
 import io.mongonats.connector.checkpoint.CheckpointStore;
 import io.mongonats.connector.checkpoint.Gap;
 import io.mongonats.connector.checkpoint.ResumePlan;
+import io.mongonats.connector.lease.LeaseGrant;
 import io.mongonats.connector.config.CollectionSpec;
-import io.mongonats.connector.pipeline.WorkerStatus.State;
+import io.mongonats.connector.status.WorkerStatus;
+import io.mongonats.connector.status.WorkerStatus.State;
 import io.mongonats.connector.sink.StreamTail;
 import io.mongonats.connector.source.ChangeEvent;
 import io.mongonats.connector.source.ChangeStreamReader;
@@ -120,7 +122,7 @@ public final class CollectionWorker {
 
     public WorkerStatus status() {
         PublishWindow current = window;
-        return new WorkerStatus(spec.namespace(), state, reason,
+        return new WorkerStatus(state, reason,
                 current == null ? 0 : current.publishedCount(), current == null ? 0 : current.ackedSequence(),
                 current == null ? 0 : current.size(), current == null ? -1 : current.lastEventMillis(),
                 current == null ? -1 : current.lastAckMillis(), lastCheckpointMillis, lastProgressMillis);

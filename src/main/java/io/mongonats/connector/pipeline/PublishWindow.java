@@ -2,6 +2,7 @@ package io.mongonats.connector.pipeline;
 
 import io.mongonats.connector.checkpoint.Checkpoint;
 import io.mongonats.connector.config.CollectionSpec;
+import io.mongonats.connector.lease.LeaseGrant;
 import io.mongonats.connector.sink.JetStreamPublisher;
 import io.mongonats.connector.sink.MessageHeaders;
 import io.mongonats.connector.sink.Subjects;

@@ -1,4 +1,4 @@
-package io.mongonats.connector.pipeline;
+package io.mongonats.connector.lease;
 
 /** The lease a worker streams under. The worker checks it before every publish and stops when it lapses. */
 public interface LeaseGrant {
