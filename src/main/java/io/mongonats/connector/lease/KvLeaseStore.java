@@ -1,5 +1,6 @@
 package io.mongonats.connector.lease;
 
+import io.mongonats.connector.sink.JetStreamErrors;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
 import io.nats.client.api.KeyValueEntry;
@@ -18,7 +19,6 @@ import java.util.OptionalLong;
 public final class KvLeaseStore implements LeaseStore, Members {
 
     private static final Logger LOG = Logger.getLogger(KvLeaseStore.class);
-    private static final int WRONG_LAST_SEQUENCE = 10071;
 
     private final KeyValue leases;
     private final KeyValue members;
@@ -124,7 +124,7 @@ public final class KvLeaseStore implements LeaseStore, Members {
     }
 
     private static OptionalLong lostRace(String key, JetStreamApiException e) throws IOException {
-        if (e.getApiErrorCode() == WRONG_LAST_SEQUENCE) {
+        if (e.getApiErrorCode() == JetStreamErrors.WRONG_LAST_SEQUENCE) {
             LOG.debugf("lease %s: compare-and-set lost (%s)", key, e.getMessage());
             return OptionalLong.empty();
         }

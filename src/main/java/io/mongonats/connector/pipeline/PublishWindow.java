@@ -9,6 +9,7 @@ import io.mongonats.connector.sink.Subjects;
 import io.mongonats.connector.source.ChangeEvent;
 import io.mongonats.connector.source.JsonEncoder;
 import io.nats.client.JetStream;
+import io.mongonats.connector.sink.JetStreamErrors;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.api.PublishAck;
 import io.nats.client.impl.Headers;
@@ -36,7 +37,6 @@ import java.util.function.IntSupplier;
  */
 public final class PublishWindow {
 
-    private static final int WRONG_LAST_SEQUENCE = 10071;
 
     private final CollectionSpec spec;
     private final LeaseGrant lease;
@@ -150,7 +150,7 @@ public final class PublishWindow {
                     + " for the change at stream sequence " + head.expectedSequence);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            if (cause instanceof JetStreamApiException api && api.getApiErrorCode() == WRONG_LAST_SEQUENCE) {
+            if (cause instanceof JetStreamApiException api && api.getApiErrorCode() == JetStreamErrors.WRONG_LAST_SEQUENCE) {
                 throw new OutOfStepException("the stream's last sequence is not " + (head.expectedSequence - 1)
                         + " as expected (another holder published, or an earlier publish was lost)");
             }

@@ -17,7 +17,6 @@ import java.time.Duration;
 public final class Buckets {
 
     private static final Logger LOG = Logger.getLogger(Buckets.class);
-    private static final int NOT_FOUND = 10059;
 
     private final Connection connection;
     private final int replicas;
@@ -40,7 +39,7 @@ public final class Buckets {
                         + " is configured; delete the bucket (nats kv rm " + name + ") or configure the same TTL");
             }
         } catch (JetStreamApiException e) {
-            if (e.getApiErrorCode() != NOT_FOUND) {
+            if (e.getApiErrorCode() != JetStreamErrors.STREAM_NOT_FOUND) {
                 throw e;
             }
             KeyValueConfiguration.Builder config = KeyValueConfiguration.builder()

@@ -18,7 +18,6 @@ import java.util.Locale;
 public final class StreamProvisioner {
 
     private static final Logger LOG = Logger.getLogger(StreamProvisioner.class);
-    private static final int STREAM_NOT_FOUND = 10059;
 
     private final JetStreamManagement management;
     private final ConnectorConfig.Stream settings;
@@ -32,7 +31,7 @@ public final class StreamProvisioner {
         try {
             verify(spec, management.getStreamInfo(spec.stream()));
         } catch (JetStreamApiException e) {
-            if (e.getApiErrorCode() != STREAM_NOT_FOUND) {
+            if (e.getApiErrorCode() != JetStreamErrors.STREAM_NOT_FOUND) {
                 throw e;
             }
             create(spec);

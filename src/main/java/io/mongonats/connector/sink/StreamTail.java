@@ -16,7 +16,6 @@ import java.util.Optional;
  */
 public record StreamTail(long lastSequence, Optional<String> lastMessageId, boolean lastInvalidate) {
 
-    private static final int NO_MESSAGE_FOUND = 10037;
 
     public static StreamTail read(JetStreamManagement management, String stream) throws IOException, JetStreamApiException {
         long last = management.getStreamInfo(stream).getStreamState().getLastSequence();
@@ -29,7 +28,7 @@ public record StreamTail(long lastSequence, Optional<String> lastMessageId, bool
             String operation = message.getHeaders() == null ? null : message.getHeaders().getFirst(MessageHeaders.OPERATION);
             return new StreamTail(last, Optional.ofNullable(id), "invalidate".equals(operation));
         } catch (JetStreamApiException e) {
-            if (e.getApiErrorCode() == NO_MESSAGE_FOUND) {
+            if (e.getApiErrorCode() == JetStreamErrors.NO_MESSAGE_FOUND) {
                 return new StreamTail(last, Optional.empty(), false);
             }
             throw e;
