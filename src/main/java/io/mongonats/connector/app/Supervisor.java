@@ -4,7 +4,6 @@ import com.mongodb.ConnectionString;
 import com.mongodb.MongoClientSettings;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.mongonats.connector.checkpoint.KvCheckpointStore;
 import io.mongonats.connector.config.CollectionSpec;
 import io.mongonats.connector.config.ConfigValidator;
@@ -14,13 +13,18 @@ import io.mongonats.connector.lease.KvLeaseStore;
 import io.mongonats.connector.lease.LeaseKeeper;
 import io.mongonats.connector.metrics.ConnectorGauges;
 import io.mongonats.connector.metrics.ConnectorMetrics;
-import io.mongonats.connector.pipeline.CollectionWorker;
-import io.mongonats.connector.pipeline.PublishWindow;
 import io.mongonats.connector.pipeline.WorkerSettings;
 import io.mongonats.connector.sink.Buckets;
+import io.mongonats.connector.sink.NatsAvailability;
 import io.mongonats.connector.sink.NatsConnections;
+import io.mongonats.connector.sink.NatsProbe;
 import io.mongonats.connector.sink.ProvisioningConflictException;
 import io.mongonats.connector.sink.StreamProvisioner;
+import io.mongonats.connector.source.MongoProbe;
+import io.mongonats.connector.status.Dependencies;
+import io.mongonats.connector.status.ReplicaStatus;
+import io.mongonats.connector.status.ReplicaStatus.Phase;
+import io.mongonats.connector.status.StatusBoard;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.JetStreamOptions;
@@ -32,65 +36,69 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
-import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The connector's lifecycle: validate the configuration, connect to MongoDB and NATS (retrying), provision
  * streams and buckets, run the lease loop; on shutdown, hand every lease over within the shutdown timeout.
+ * Connecting runs on {@code cdc-supervisor}, which this class owns; its phase is on the status board.
  */
 @ApplicationScoped
 public class Supervisor {
 
     private static final Logger LOG = Logger.getLogger(Supervisor.class);
 
-    public enum Phase { STARTING, CONNECTING, RUNNING, FAILED, STOPPED }
-
     private final ConnectorConfig config;
     private final ConnectorMetrics metrics;
+    private final StatusBoard board;
+    private final Dependencies dependencies;
+    private final NatsAvailability availability = new NatsAvailability();
     private final Clock clock = Clock.systemUTC();
 
-    private volatile Phase phase = Phase.STARTING;
-    private volatile String problem;
-    private volatile List<CollectionSpec> specs = List.of();
+    private List<CollectionSpec> specs = List.of();
+    private ExecutorService executor;
+    private Future<?> connecting;
     private volatile MongoClient mongo;
     private volatile Connection nats;
     private volatile LeaseKeeper leaseKeeper;
-    private String replicaId;
-    private Thread starter;
 
-    public Supervisor(ConnectorConfig config, MeterRegistry registry) {
+    public Supervisor(ConnectorConfig config, ConnectorMetrics metrics, StatusBoard board, Dependencies dependencies) {
         this.config = config;
-        this.metrics = new ConnectorMetrics(registry);
+        this.metrics = metrics;
+        this.board = board;
+        this.dependencies = dependencies;
     }
 
     void onStart(@Observes StartupEvent event) {
         specs = ConfigValidator.validate(config);
-        replicaId = config.replicaId().orElseGet(Supervisor::hostName).replaceAll("[^-_=.a-zA-Z0-9]", "_");
-        LOG.infof("Replica %s watching %d collection(s) of %s, publishing to %s", replicaId, specs.size(),
+        LOG.infof("Replica %s watching %d collection(s) of %s, publishing to %s", replicaId(), specs.size(),
                 Secrets.maskUri(config.mongo().uri()), config.nats().servers().stream().map(Secrets::maskUri).toList());
-        starter = new Thread(this::connectAndRun, "cdc-supervisor");
-        starter.setDaemon(true);
-        starter.start();
+        executor = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("cdc-supervisor").daemon(true).factory());
+        connecting = executor.submit(this::connectAndRun);
     }
 
     void onStop(@Observes ShutdownEvent event) {
-        phase = Phase.STOPPED;
-        if (starter != null) {
-            starter.interrupt();
+        phase(Phase.STOPPED, null);
+        if (executor != null) {
+            connecting.cancel(true);
+            executor.shutdown();
             try {
                 // Whatever the starter was doing (connecting, provisioning, starting the lease loop) ends first.
-                starter.join(config.nats().connectTimeout().plus(config.nats().requestTimeout()).toMillis());
+                executor.awaitTermination(config.nats().connectTimeout().plus(config.nats().requestTimeout()).toMillis(),
+                        TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
         LeaseKeeper keeper = leaseKeeper;
         if (keeper != null) {
-            LOG.infof("Replica %s shutting down: draining and releasing leases (at most %s)", replicaId,
+            LOG.infof("Replica %s shutting down: draining and releasing leases (at most %s)", replicaId(),
                     config.shutdown().timeout());
             try {
                 keeper.close();
@@ -100,24 +108,26 @@ public class Supervisor {
         }
         closeNats();
         if (mongo != null) {
+            dependencies.clear(Beans.MONGODB);
             mongo.close();
         }
     }
 
     private void connectAndRun() {
-        phase = Phase.CONNECTING;
+        phase(Phase.CONNECTING, null);
         mongo = MongoClients.create(MongoClientSettings.builder()
                 .applyConnectionString(new ConnectionString(config.mongo().uri()))
-                .applicationName("mongo-nats-connector/" + replicaId)
+                .applicationName("mongo-nats-connector/" + replicaId())
                 .build());
+        dependencies.set(Beans.MONGODB, new MongoProbe(mongo));
         Duration backoff = config.publish().retryInitialBackoff();
-        while (phase == Phase.CONNECTING) {
+        String problem = null;
+        while (!Thread.currentThread().isInterrupted()) {
             try {
-                nats = NatsConnections.connect(config.nats(), "mongo-nats-connector/" + replicaId);
+                nats = NatsConnections.connect(config.nats(), "mongo-nats-connector/" + replicaId(), availability);
+                dependencies.set(Beans.NATS, new NatsProbe(nats));
                 startLeaseKeeper();
-                if (phase == Phase.CONNECTING) {
-                    phase = Phase.RUNNING;
-                }
+                phase(Phase.RUNNING, null);
                 return;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -133,9 +143,11 @@ public class Supervisor {
                             config.publish().retryMaxBackoff());
                     problem = message;
                 }
+                phase(Phase.CONNECTING, message);
                 try {
                     Thread.sleep(backoff.toMillis());
                 } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
                     return;
                 }
                 backoff = backoff.multipliedBy(2).compareTo(config.publish().retryMaxBackoff()) > 0
@@ -157,36 +169,37 @@ public class Supervisor {
         for (CollectionSpec spec : specs) {
             streams.ensure(spec);
         }
-        KvCheckpointStore checkpoints = new KvCheckpointStore(checkpointBucket);
         KvLeaseStore leaseStore = new KvLeaseStore(leases, members);
-        WorkerSettings settings = WorkerSettings.from(config);
-        PublishWindow.Factory windows = new PublishWindow.Factory(nats.jetStream(requests),
-                () -> (int) nats.getServerInfo().getMaxPayload());
-        LeaseKeeper keeper = new LeaseKeeper(replicaId, specs, leaseStore, leaseStore,
+        CollectionWorkers workers = new CollectionWorkers(mongo, nats, nats.jetStream(requests), management,
+                new KvCheckpointStore(checkpointBucket), availability, WorkerSettings.from(config), metrics, board, clock);
+        LeaseKeeper keeper = new LeaseKeeper(replicaId(), specs, leaseStore, leaseStore,
                 new LeaseKeeper.Timings(config.lease().ttl(), config.lease().renewDeadline(),
                         config.lease().renewInterval(), config.shutdown().timeout()),
-                (spec, grant) -> new CollectionWorker(spec, mongo, management, checkpoints, settings,
-                        grant, metrics, clock, windows),
-                metrics, clock);
-        ConnectorGauges.register(metrics, specs, keeper, clock);
+                workers, metrics, board, clock);
+        ConnectorGauges.register(metrics, specs, board, clock);
         leaseKeeper = keeper;
-        problem = null;
         keeper.start();
-        LOG.infof("Replica %s ready: competing for %d lease(s) in bucket %s", replicaId, specs.size(),
+        LOG.infof("Replica %s ready: competing for %d lease(s) in bucket %s", replicaId(), specs.size(),
                 config.lease().bucket());
     }
 
     private void fail(String why) {
-        phase = Phase.FAILED;
-        problem = why;
+        phase(Phase.FAILED, why);
         LOG.error(why);
         Quarkus.asyncExit(2);
     }
 
+    private void phase(Phase phase, String problem) {
+        board.replica(r -> r.phase() == Phase.STOPPED ? r
+                : new ReplicaStatus(r.replicaId(), phase, problem, r.leaseLoopLastRoundMillis()));
+    }
+
     private void closeNats() {
-        if (nats != null) {
+        Connection connection = nats;
+        if (connection != null) {
+            dependencies.clear(Beans.NATS);
             try {
-                nats.close();
+                connection.close();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -194,47 +207,7 @@ public class Supervisor {
         }
     }
 
-    private static String hostName() {
-        String fromEnvironment = System.getenv("HOSTNAME");
-        if (fromEnvironment != null && !fromEnvironment.isBlank()) {
-            return fromEnvironment;
-        }
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (Exception e) {
-            return "replica-" + ProcessHandle.current().pid();
-        }
-    }
-
-    public Phase phase() {
-        return phase;
-    }
-
-    public Optional<String> problem() {
-        return Optional.ofNullable(problem);
-    }
-
-    public Optional<LeaseKeeper> leaseKeeper() {
-        return Optional.ofNullable(leaseKeeper);
-    }
-
-    public Optional<Connection> nats() {
-        return Optional.ofNullable(nats);
-    }
-
-    public Optional<MongoClient> mongo() {
-        return Optional.ofNullable(mongo);
-    }
-
-    public String replicaId() {
-        return replicaId;
-    }
-
-    public Duration renewInterval() {
-        return config.lease().renewInterval();
-    }
-
-    public Duration stallTimeout() {
-        return config.health().stallTimeout();
+    private String replicaId() {
+        return board.replica().replicaId();
     }
 }

@@ -1,34 +1,33 @@
 package io.mongonats.connector.health;
 
-import io.mongonats.connector.lease.LeaseKeeper;
+import io.mongonats.connector.status.CollectionStatus;
 import io.mongonats.connector.status.WorkerStatus;
-import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 
-/** Adds one line per collection: held or standby, the worker's state and why, last event time and lag. */
+import java.time.Instant;
+import java.util.Locale;
+
+/** One line per collection: held or standby, the worker's state and why, last event time and lag. */
 final class CollectionDetails {
 
     private CollectionDetails() {
     }
 
-    static void add(HealthCheckResponseBuilder builder, LeaseKeeper keeper, long nowMillis) {
-        for (LeaseKeeper.LeaseView view : keeper.views().values()) {
-            builder.withData(view.spec().namespace(), describe(view, nowMillis));
-        }
-    }
-
-    private static String describe(LeaseKeeper.LeaseView view, long nowMillis) {
-        if (!view.held() || view.worker() == null) {
+    static String describe(CollectionStatus collection) {
+        WorkerStatus status = collection.worker();
+        if (!collection.held()) {
             return "standby";
         }
-        WorkerStatus status = view.worker().status();
-        StringBuilder text = new StringBuilder("held (epoch ").append(view.epoch()).append("), ")
-                .append(status.state().name().toLowerCase());
+        StringBuilder text = new StringBuilder("held (epoch ").append(collection.epoch()).append(")");
+        if (status == null) {
+            return text.append(", starting").toString();
+        }
+        text.append(", ").append(status.state().name().toLowerCase(Locale.ROOT));
         if (status.reason() != null && status.state() != WorkerStatus.State.STREAMING) {
             text.append(": ").append(status.reason());
         }
         text.append(", published ").append(status.publishedCount());
         if (status.lastEventMillis() > 0) {
-            text.append(", last event ").append(java.time.Instant.ofEpochMilli(status.lastEventMillis()));
+            text.append(", last event ").append(Instant.ofEpochMilli(status.lastEventMillis()));
         }
         if (status.lastPublishedMillis() > 0 && status.lastEventMillis() > 0) {
             text.append(", lag ").append(Math.max(0, status.lastPublishedMillis() - status.lastEventMillis())).append(" ms");

@@ -1,14 +1,18 @@
 package io.mongonats.connector.health;
 
-import io.mongonats.connector.app.Supervisor;
-import io.mongonats.connector.lease.LeaseKeeper;
+import io.mongonats.connector.config.ConnectorConfig;
+import io.mongonats.connector.status.CollectionStatus;
+import io.mongonats.connector.status.ReplicaStatus;
+import io.mongonats.connector.status.StatusBoard;
 import io.mongonats.connector.status.WorkerStatus;
+import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Liveness;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.util.Locale;
 
 /**
  * Alive unless wedged: the lease loop stopped making rounds, or a streaming worker stopped going round its loop
@@ -18,30 +22,33 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class LivenessCheck implements HealthCheck {
 
-    private final Supervisor supervisor;
+    private final StatusBoard board;
+    private final long stallMillis;
+    private final long leaseSilenceMillis;
+    private final Clock clock = Clock.systemUTC();
 
-    public LivenessCheck(Supervisor supervisor) {
-        this.supervisor = supervisor;
+    public LivenessCheck(StatusBoard board, ConnectorConfig config) {
+        this.board = board;
+        this.stallMillis = config.health().stallTimeout().toMillis();
+        this.leaseSilenceMillis = Math.max(stallMillis, config.lease().renewInterval().toMillis() * 10);
     }
 
     @Override
     public HealthCheckResponse call() {
+        ReplicaStatus replica = board.replica();
         HealthCheckResponseBuilder builder = HealthCheckResponse.named("progress")
-                .withData("phase", supervisor.phase().name().toLowerCase());
-        LeaseKeeper keeper = supervisor.leaseKeeper().orElse(null);
-        if (keeper == null || supervisor.phase() == Supervisor.Phase.STOPPED) {
-            return builder.status(supervisor.phase() != Supervisor.Phase.FAILED).build();
+                .withData("phase", replica.phase().name().toLowerCase(Locale.ROOT));
+        if (replica.leaseLoopLastRoundMillis() < 0 || replica.phase() == ReplicaStatus.Phase.STOPPED) {
+            return builder.status(replica.phase() != ReplicaStatus.Phase.FAILED).build();
         }
-        long now = System.currentTimeMillis();
-        long stallMillis = supervisor.stallTimeout().toMillis();
-        long leaseSilence = now - keeper.lastTickMillis();
-        boolean alive = leaseSilence < Math.max(stallMillis, supervisor.renewInterval().toMillis() * 10);
+        long now = clock.millis();
+        long leaseSilence = now - replica.leaseLoopLastRoundMillis();
+        boolean alive = leaseSilence < leaseSilenceMillis;
         builder.withData("leaseLoopLastRoundMillisAgo", leaseSilence);
-        for (LeaseKeeper.LeaseView view : keeper.views().values()) {
-            WorkerStatus status = view.worker() == null ? null : view.worker().status();
-            if (status != null && status.state() == WorkerStatus.State.STREAMING && status.lastProgressMillis() > 0
-                    && now - status.lastProgressMillis() > stallMillis) {
-                builder.withData(view.spec().namespace(), "stalled for " + (now - status.lastProgressMillis()) + " ms");
+        for (CollectionStatus collection : board.collections()) {
+            WorkerStatus status = collection.worker();
+            if (collection.streaming() && status.lastProgressMillis() > 0 && now - status.lastProgressMillis() > stallMillis) {
+                builder.withData(collection.namespace(), "stalled for " + (now - status.lastProgressMillis()) + " ms");
                 alive = false;
             }
         }

@@ -1,8 +1,6 @@
 package io.mongonats.connector.lease;
 
 import io.mongonats.connector.config.CollectionSpec;
-import io.mongonats.connector.pipeline.CollectionWorker;
-import io.mongonats.connector.lease.LeaseGrant;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -16,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BiFunction;
 
 /**
  * The lease loop, on its own thread {@code cdc-lease}: renews held leases, takes free ones up to this replica's
@@ -31,24 +28,20 @@ public final class LeaseKeeper {
 
     public enum State { NEW, RUNNING, CLOSED }
 
-    /** What one collection looks like from this replica. */
-    public record LeaseView(CollectionSpec spec, boolean held, long epoch, CollectionWorker worker) {
-    }
-
     private final String replicaId;
     private final List<CollectionSpec> specs;
     private final LeaseStore leases;
     private final Members members;
     private final Timings timings;
-    private final BiFunction<CollectionSpec, LeaseGrant, CollectionWorker> workers;
+    private final WorkerFactory workers;
+    private final io.mongonats.connector.status.StatusBoard board;
     private final LeaseObserver observer;
     private final Clock clock;
 
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
     private final Map<String, Held> held = new LinkedHashMap<>();
     private final Object wakeUp = new Object();
-    private volatile Map<String, LeaseView> views = Map.of();
-    private volatile long lastTickMillis;
+        private volatile long lastTickMillis;
     private boolean woken;
     private long nextRoundMillis;
     private Thread thread;
@@ -59,8 +52,8 @@ public final class LeaseKeeper {
     }
 
     public LeaseKeeper(String replicaId, List<CollectionSpec> specs, LeaseStore leases, Members members,
-                       Timings timings, BiFunction<CollectionSpec, LeaseGrant, CollectionWorker> workers,
-                       LeaseObserver observer, Clock clock) {
+                       Timings timings, WorkerFactory workers, LeaseObserver observer,
+                       io.mongonats.connector.status.StatusBoard board, Clock clock) {
         this.replicaId = replicaId;
         this.specs = List.copyOf(specs);
         this.leases = leases;
@@ -68,7 +61,9 @@ public final class LeaseKeeper {
         this.timings = timings;
         this.workers = workers;
         this.observer = observer;
+        this.board = board;
         this.clock = clock;
+        specs.forEach(spec -> board.register(spec.key(), spec.namespace()));
         this.nextRoundMillis = timings.renewInterval().toMillis();
     }
 
@@ -99,10 +94,6 @@ public final class LeaseKeeper {
         wake();
         // A round in progress ends after at most one more store call; then every worker drains within the timeout.
         thread.join(timings.shutdownTimeout().plusSeconds(6).toMillis());
-    }
-
-    public Map<String, LeaseView> views() {
-        return views;
     }
 
     /** When the loop last completed a round: liveness fails when this stops moving. */
@@ -181,8 +172,9 @@ public final class LeaseKeeper {
 
     private void lose(Held lease, String why) {
         held.remove(lease.key());
+        board.leaseReleased(lease.key());
         lease.lost = true;
-        lease.worker.halt("lease lost: " + why);
+        lease.halt("lease lost: " + why);
         observer.lost(lease.key());
         LOG.warnf("Lease %s: LOST by %s, publishing stopped: %s", lease.key(), replicaId, why);
     }
@@ -194,7 +186,7 @@ public final class LeaseKeeper {
                 .limit(surplus)
                 .forEach(lease -> {
                     lease.handingOver = true;
-                    lease.worker.requestStop();
+                    lease.stop();
                     LOG.infof("Lease %s: handing over by %s: %d live replicas, fair share %d", lease.key(),
                             replicaId, membership.liveReplicas(), share);
                 });
@@ -202,7 +194,7 @@ public final class LeaseKeeper {
 
     private void finishHandovers() {
         for (Held lease : new ArrayList<>(held.values())) {
-            if (lease.handingOver && lease.worker.isStopped()) {
+            if (lease.handingOver && lease.stopped()) {
                 release(lease, "handed over for balance");
                 observer.handedOver(lease.key());
             }
@@ -212,12 +204,9 @@ public final class LeaseKeeper {
     /** A worker that halted itself on a lapsed lease that was then renewed after all starts again. */
     private void restartStoppedWorkers() {
         for (Held lease : held.values()) {
-            if (!lease.handingOver && lease.worker.isStopped()
-                    && lease.worker.status().state() != io.mongonats.connector.status.WorkerStatus.State.FAILED) {
-                LOG.infof("Lease %s: still held by %s after its worker stopped (%s); starting it again", lease.key(),
-                        replicaId, lease.worker.status().reason());
-                lease.worker = workers.apply(lease.spec, lease);
-                lease.worker.start();
+            if (!lease.handingOver && lease.stopped() && !lease.worker.failed()) {
+                LOG.infof("Lease %s: still held by %s after its worker stopped; starting it again", lease.key(), replicaId);
+                lease.startWorker();
             }
         }
     }
@@ -234,9 +223,9 @@ public final class LeaseKeeper {
                 OptionalLong revision = leases.tryAcquire(spec.key(), record(clock.instant()));
                 if (revision.isPresent()) {
                     Held lease = new Held(spec, revision.getAsLong(), sentAt, clock.instant());
-                    lease.worker = workers.apply(spec, lease);
                     held.put(spec.key(), lease);
-                    lease.worker.start();
+                    board.leaseHeld(spec.key(), lease.epoch);
+                    lease.startWorker();
                     wanted--;
                     observer.acquired(spec.key());
                     LOG.infof("Lease %s: ACQUIRED by %s (epoch %d), streaming %s", spec.key(), replicaId,
@@ -253,12 +242,14 @@ public final class LeaseKeeper {
 
     private void releaseAll() {
         long deadline = System.nanoTime() + timings.shutdownTimeout().toNanos();
-        held.values().forEach(lease -> lease.worker.requestStop());
+        held.values().forEach(lease -> lease.stop());
         for (Held lease : new ArrayList<>(held.values())) {
             try {
-                if (!lease.worker.awaitStopped(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
-                    lease.worker.halt("shutdown timeout reached before the drain finished");
-                }
+                lease.running.get(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                lease.halt("shutdown timeout reached before the drain finished");
+            } catch (java.util.concurrent.ExecutionException e) {
+                LOG.warnf("Lease %s: worker ended with %s", lease.key(), e.getCause());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -269,6 +260,7 @@ public final class LeaseKeeper {
 
     private void release(Held lease, String why) {
         held.remove(lease.key());
+        board.leaseReleased(lease.key());
         lease.lost = true;
         try {
             leases.release(lease.key(), lease.revision);
@@ -314,13 +306,8 @@ public final class LeaseKeeper {
     }
 
     private void publishViews() {
-        Map<String, LeaseView> next = new LinkedHashMap<>();
-        for (CollectionSpec spec : specs) {
-            Held lease = held.get(spec.key());
-            next.put(spec.key(), lease == null ? new LeaseView(spec, false, 0, null)
-                    : new LeaseView(spec, true, lease.epoch, lease.worker));
-        }
-        views = Map.copyOf(next);
+        long now = clock.millis();
+        board.replica(r -> new io.mongonats.connector.status.ReplicaStatus(r.replicaId(), r.phase(), r.problem(), now));
     }
 
     /** A lease this replica holds. Its validity is read by the worker's thread before every publish. */
@@ -333,7 +320,8 @@ public final class LeaseKeeper {
         private long revision;
         private boolean renewFailing;
         private boolean handingOver;
-        private CollectionWorker worker;
+        private LeasedWorker worker;
+        private java.util.concurrent.Future<?> running;
 
         Held(CollectionSpec spec, long revision, long renewedNanos, Instant acquiredAt) {
             this.spec = spec;
@@ -345,6 +333,23 @@ public final class LeaseKeeper {
 
         String key() {
             return spec.key();
+        }
+
+        void startWorker() {
+            worker = workers.create(spec, this);
+            running = worker.start();
+        }
+
+        void stop() {
+            worker.stop();
+        }
+
+        void halt(String why) {
+            worker.halt(why);
+        }
+
+        boolean stopped() {
+            return running.isDone();
         }
 
         @Override

@@ -27,14 +27,14 @@ public final class ConnectorMetrics implements WorkerObserver, LeaseObserver {
     @Override
     public void eventRead(String collection, String operation) {
         meters(collection).read.computeIfAbsent(operation,
-                op -> counter("cdc.events.read", collection, "operation", op)).increment();
+                op -> counter(MeterNames.EVENTS_READ, collection, "operation", op)).increment();
     }
 
     @Override
     public void eventPublished(String collection, String operation, long ackNanos, long eventTimeMillis) {
         CollectionMeters meters = meters(collection);
         meters.published.computeIfAbsent(operation,
-                op -> counter("cdc.events.published", collection, "operation", op)).increment();
+                op -> counter(MeterNames.EVENTS_PUBLISHED, collection, "operation", op)).increment();
         meters.ack.record(ackNanos, TimeUnit.NANOSECONDS);
         if (eventTimeMillis > 0) {
             meters.lagMillis.set(Math.max(0, System.currentTimeMillis() - eventTimeMillis));
@@ -43,42 +43,42 @@ public final class ConnectorMetrics implements WorkerObserver, LeaseObserver {
 
     @Override
     public void deadLettered(String collection) {
-        counter("cdc.dead.letters", collection, null, null).increment();
+        counter(MeterNames.DEAD_LETTERS, collection, null, null).increment();
     }
 
     @Override
     public void gapRecorded(String collection) {
-        counter("cdc.gaps", collection, null, null).increment();
+        counter(MeterNames.GAPS, collection, null, null).increment();
     }
 
     @Override
     public void error(String collection, String kind) {
-        counter("cdc.errors", collection, "kind", kind).increment();
+        counter(MeterNames.ERRORS, collection, "kind", kind).increment();
     }
 
     @Override
     public void acquired(String collection) {
-        counter("cdc.lease.acquisitions", collection, null, null).increment();
+        counter(MeterNames.LEASE_ACQUISITIONS, collection, null, null).increment();
     }
 
     @Override
     public void renewFailed(String collection) {
-        counter("cdc.lease.renew.failures", collection, null, null).increment();
+        counter(MeterNames.LEASE_RENEW_FAILURES, collection, null, null).increment();
     }
 
     @Override
     public void lost(String collection) {
-        counter("cdc.lease.losses", collection, null, null).increment();
+        counter(MeterNames.LEASE_LOSSES, collection, null, null).increment();
     }
 
     @Override
     public void released(String collection) {
-        counter("cdc.lease.releases", collection, null, null).increment();
+        counter(MeterNames.LEASE_RELEASES, collection, null, null).increment();
     }
 
     @Override
     public void handedOver(String collection) {
-        counter("cdc.lease.handovers", collection, null, null).increment();
+        counter(MeterNames.LEASE_HANDOVERS, collection, null, null).increment();
     }
 
     /** Registers a gauge per collection read from state that the pipeline or lease loop exposes. */
@@ -98,7 +98,7 @@ public final class ConnectorMetrics implements WorkerObserver, LeaseObserver {
     private CollectionMeters meters(String collection) {
         CollectionMeters meters = byCollection.get(collection);
         return meters != null ? meters : byCollection.computeIfAbsent(collection, key -> new CollectionMeters(
-                Timer.builder("cdc.publish.ack")
+                Timer.builder(MeterNames.PUBLISH_ACK)
                         .description("Time from publishing a change to its JetStream acknowledgement")
                         .tags("collection", key)
                         .publishPercentileHistogram()

@@ -1,7 +1,6 @@
 package io.mongonats.connector.sink;
 
 import io.mongonats.connector.config.ConnectorConfig;
-import io.mongonats.connector.config.Secrets;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
 import io.nats.client.ErrorListener;
@@ -20,14 +19,15 @@ public final class NatsConnections {
     private NatsConnections() {
     }
 
-    public static Connection connect(ConnectorConfig.Nats nats, String connectionName) throws IOException, InterruptedException {
+    public static Connection connect(ConnectorConfig.Nats nats, String connectionName, ConnectionListener listener)
+            throws IOException, InterruptedException {
         Options.Builder builder = Options.builder()
                 .servers(nats.servers().stream().map(String::strip).toArray(String[]::new))
                 .connectionName(connectionName)
                 .connectionTimeout(nats.connectTimeout())
                 .maxReconnects(-1)
                 .reconnectWait(Duration.ofMillis(500))
-                .connectionListener(new StateLogger())
+                .connectionListener(listener)
                 .errorListener(new ErrorLogger());
         nats.credentialsFile().ifPresent(builder::credentialPath);
         nats.nkeySeedFile().ifPresent(seed -> builder.authHandler(Nats.credentials(null, seed)));
@@ -41,20 +41,6 @@ public final class NatsConnections {
         tls.keystorePath().ifPresent(builder::keystorePath);
         tls.keystorePassword().ifPresent(password -> builder.keystorePassword(password.toCharArray()));
         return Nats.connect(builder.build());
-    }
-
-    /** Logs each change of connection state once. */
-    private static final class StateLogger implements ConnectionListener {
-        @Override
-        public void connectionEvent(Connection connection, Events event) {
-            switch (event) {
-                case DISCONNECTED -> LOG.warn("NATS connection lost; reconnecting");
-                case RECONNECTED -> LOG.infof("NATS connection restored (%s)", Secrets.maskUri(connection.getConnectedUrl()));
-                case CONNECTED -> LOG.infof("NATS connected (%s)", Secrets.maskUri(connection.getConnectedUrl()));
-                case CLOSED -> LOG.info("NATS connection closed");
-                default -> LOG.debugf("NATS connection event %s", event);
-            }
-        }
     }
 
     /** Reports errors from the NATS client without the noise of each reconnect attempt. */

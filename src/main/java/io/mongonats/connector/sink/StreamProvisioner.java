@@ -2,6 +2,7 @@ package io.mongonats.connector.sink;
 
 import io.mongonats.connector.config.CollectionSpec;
 import io.mongonats.connector.config.ConnectorConfig;
+import io.mongonats.connector.message.Subjects;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.api.RetentionPolicy;

@@ -1,5 +1,6 @@
 package io.mongonats.connector.source;
 
+import io.mongonats.connector.pipeline.Change;
 import org.bson.BsonBinaryReader;
 import org.bson.BsonDocument;
 import org.bson.BsonTimestamp;
@@ -8,7 +9,7 @@ import org.bson.BsonValue;
 import org.bson.RawBsonDocument;
 
 /** A change event as the server sent it: its raw bytes, and the few top-level fields read in one pass. */
-public final class ChangeEvent {
+public final class ChangeEvent implements Change {
 
     private final RawBsonDocument raw;
     private String token;
@@ -16,7 +17,7 @@ public final class ChangeEvent {
     private BsonTimestamp clusterTime;
     private long wallTimeMillis = -1;
 
-    ChangeEvent(RawBsonDocument raw) {
+    public ChangeEvent(RawBsonDocument raw) {
         this.raw = raw;
         try (BsonBinaryReader reader = new BsonBinaryReader(raw.getByteBuffer().asNIO())) {
             reader.readStartDocument();
@@ -74,16 +75,14 @@ public final class ChangeEvent {
     }
 
     /** The resume token's {@code _data}: unique and ordered within a collection's stream. */
+    @Override
     public String token() {
         return token;
     }
 
+    @Override
     public String operationType() {
         return operationType;
-    }
-
-    public boolean isInvalidate() {
-        return "invalidate".equals(operationType);
     }
 
     /** The cluster time as {@code seconds.increment}, or null when the server did not send it. */
@@ -92,6 +91,7 @@ public final class ChangeEvent {
     }
 
     /** Milliseconds since the epoch when the change happened: wallTime, else the cluster time's seconds, else -1. */
+    @Override
     public long eventTimeMillis() {
         if (wallTimeMillis >= 0) {
             return wallTimeMillis;

@@ -1,6 +1,5 @@
 package io.mongonats.connector.source;
 
-import com.mongodb.MongoException;
 import com.mongodb.MongoInterruptedException;
 import com.mongodb.MongoServerException;
 
@@ -40,9 +39,5 @@ public final class MongoErrors {
 
     public static boolean isInterrupt(Throwable error) {
         return error instanceof MongoInterruptedException || error instanceof InterruptedException;
-    }
-
-    public static boolean isMongo(Throwable error) {
-        return error instanceof MongoException;
     }
 }

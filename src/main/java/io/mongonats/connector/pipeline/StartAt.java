@@ -1,4 +1,4 @@
-package io.mongonats.connector.source;
+package io.mongonats.connector.pipeline;
 
 import java.util.Optional;
 

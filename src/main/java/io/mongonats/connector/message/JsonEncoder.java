@@ -1,4 +1,4 @@
-package io.mongonats.connector.source;
+package io.mongonats.connector.message;
 
 import org.bson.BsonBinaryReader;
 import org.bson.RawBsonDocument;
@@ -10,7 +10,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Encodes change events as relaxed Extended JSON into one reused, unsynchronized buffer. One per worker
+ * Encodes BSON documents as relaxed Extended JSON into one reused, unsynchronized buffer. One per worker
  * thread: not thread-safe.
  */
 public final class JsonEncoder {
@@ -44,10 +44,6 @@ public final class JsonEncoder {
         public void close() {
         }
     };
-
-    public byte[] encode(ChangeEvent event) {
-        return encode(event.raw());
-    }
 
     public byte[] encode(RawBsonDocument document) {
         buffer.setLength(0);

@@ -1,4 +1,4 @@
-package io.mongonats.connector.sink;
+package io.mongonats.connector.message;
 
 import org.junit.jupiter.api.Test;
 

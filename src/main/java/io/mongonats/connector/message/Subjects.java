@@ -1,4 +1,4 @@
-package io.mongonats.connector.sink;
+package io.mongonats.connector.message;
 
 /** Subject names and NATS subject matching. Pure. */
 public final class Subjects {

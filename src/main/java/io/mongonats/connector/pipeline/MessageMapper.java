@@ -1,0 +1,15 @@
+package io.mongonats.connector.pipeline;
+
+/**
+ * Turns a change into the message that is published for it: subject, headers, payload, identity, the size check
+ * and, by the collection's policy, a dead-letter record in its place. Pure: no I/O, no clock.
+ */
+@FunctionalInterface
+public interface MessageMapper<C extends Change> {
+
+    /**
+     * @param maxPayload the server's limit, which the message with its fence headers must not exceed
+     * @throws OversizedEventException when the change is too large and the policy is to stop
+     */
+    OutboundMessage map(C change, int maxPayload) throws OversizedEventException;
+}
