@@ -1,6 +1,5 @@
 package io.mongonats.connector.pipeline;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /** An ordered list of header names and values, our own so that mapping stays free of client types. */
@@ -44,21 +43,15 @@ public final class MessageHeaders {
         return null;
     }
 
-    /** Bytes on the wire, as NATS counts them against the max payload: {@code name: value\r\n} per header. */
+    /**
+     * Bytes on the wire, as NATS counts them against the max payload: {@code name: value\r\n} per header. NATS
+     * accepts printable ASCII only in headers, so a character is a byte.
+     */
     public int serializedLength() {
         int length = ENVELOPE;
         for (int i = 0; i < size; i++) {
-            length += utf8Length(pairs[i * 2]) + utf8Length(pairs[i * 2 + 1]) + 4;
+            length += pairs[i * 2].length() + pairs[i * 2 + 1].length() + 4;
         }
         return length;
-    }
-
-    private static int utf8Length(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            if (text.charAt(i) >= 0x80) {
-                return text.getBytes(StandardCharsets.UTF_8).length;
-            }
-        }
-        return text.length();
     }
 }
