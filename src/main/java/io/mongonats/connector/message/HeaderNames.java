@@ -28,8 +28,8 @@ public final class HeaderNames {
 
     /** Bytes the sink's identity and fence headers add to a message: counted before the size check. */
     public static int fenceLength(String messageId, String stream) {
-        return MSG_ID.length() + messageId.length() + 4
-                + EXPECTED_STREAM.length() + stream.length() + 4
-                + EXPECTED_LAST_SEQUENCE.length() + MAX_SEQUENCE_DIGITS + 4;
+        return MSG_ID.length() + messageId.length() + 3
+                + EXPECTED_STREAM.length() + stream.length() + 3
+                + EXPECTED_LAST_SEQUENCE.length() + MAX_SEQUENCE_DIGITS + 3;
     }
 }

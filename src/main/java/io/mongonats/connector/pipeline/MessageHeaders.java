@@ -44,13 +44,13 @@ public final class MessageHeaders {
     }
 
     /**
-     * Bytes on the wire, as NATS counts them against the max payload: {@code name: value\r\n} per header. NATS
+     * Bytes on the wire, as NATS counts them against the max payload: {@code name:value\r\n} per header. NATS
      * accepts printable ASCII only in headers, so a character is a byte.
      */
     public int serializedLength() {
         int length = ENVELOPE;
         for (int i = 0; i < size; i++) {
-            length += pairs[i * 2].length() + pairs[i * 2 + 1].length() + 4;
+            length += pairs[i * 2].length() + pairs[i * 2 + 1].length() + 3;
         }
         return length;
     }
