@@ -6,20 +6,10 @@ import io.nats.client.Connection;
 import java.time.Duration;
 
 /** NATS is connected and answers a round trip within the timeout. */
-public final class NatsProbe implements Dependencies.Probe {
-
-    private final Connection connection;
-
-    public NatsProbe(Connection connection) {
-        this.connection = connection;
-    }
+public record NatsProbe(Connection connection) implements Dependencies.Probe {
 
     @Override
-    public boolean answers(Duration timeout) {
-        try {
-            return connection.getStatus() == Connection.Status.CONNECTED && connection.RTT().compareTo(timeout) < 0;
-        } catch (Exception e) {
-            return false;
-        }
+    public boolean answers(Duration timeout) throws Exception {
+        return connection.getStatus() == Connection.Status.CONNECTED && connection.RTT().compareTo(timeout) < 0;
     }
 }

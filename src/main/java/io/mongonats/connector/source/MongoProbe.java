@@ -8,22 +8,11 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /** MongoDB answers a ping within the timeout. */
-public final class MongoProbe implements Dependencies.Probe {
-
-    private final MongoClient client;
-
-    public MongoProbe(MongoClient client) {
-        this.client = client;
-    }
+public record MongoProbe(MongoClient client) implements Dependencies.Probe {
 
     @Override
     public boolean answers(Duration timeout) {
-        try {
-            client.getDatabase("admin").withTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                    .runCommand(new Document("ping", 1));
-            return true;
-        } catch (RuntimeException e) {
-            return false;
-        }
+        client.getDatabase("admin").withTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).runCommand(new Document("ping", 1));
+        return true;
     }
 }

@@ -7,10 +7,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /** The servers this replica depends on, each able to say whether it answers within a timeout. */
 public final class Dependencies {
 
-    /** One server: answers a cheap request within the timeout, or not. Must not throw. */
+    /** One server: answers a cheap request within the timeout, or not; an exception counts as not. */
     @FunctionalInterface
     public interface Probe {
-        boolean answers(Duration timeout);
+        boolean answers(Duration timeout) throws Exception;
     }
 
     private final Map<String, Probe> probes = new ConcurrentHashMap<>();
@@ -33,7 +33,15 @@ public final class Dependencies {
     /** Each server's answer, by name. */
     public Map<String, Boolean> check(Duration timeout) {
         Map<String, Boolean> answers = new java.util.TreeMap<>();
-        probes.forEach((name, probe) -> answers.put(name, probe.answers(timeout)));
+        probes.forEach((name, probe) -> answers.put(name, answers(probe, timeout)));
         return answers;
+    }
+
+    private static boolean answers(Probe probe, Duration timeout) {
+        try {
+            return probe.answers(timeout);
+        } catch (Exception e) {
+            return false;
+        }
     }
 }
