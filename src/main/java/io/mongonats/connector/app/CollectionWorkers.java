@@ -15,6 +15,7 @@ import io.mongonats.connector.pipeline.WorkerSettings;
 import io.mongonats.connector.sink.JetStreamSink;
 import io.mongonats.connector.source.ChangeEvent;
 import io.mongonats.connector.source.ChangeStreamSource;
+import io.mongonats.connector.source.CollectionSnapshots;
 import io.mongonats.connector.status.StatusBoard;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
@@ -31,6 +32,7 @@ record CollectionWorkers(MongoClient mongo, Connection nats, JetStream jetStream
     public LeasedWorker create(CollectionSpec spec, LeaseGrant grant) {
         WorkerPorts<ChangeEvent> ports = new WorkerPorts<>(
                 ChangeStreamSource.opener(mongo, spec, settings.batchSize(), settings.maxAwaitTime()),
+                new CollectionSnapshots(mongo, spec),
                 new ChangeEventMapper(spec, grant.replicaId(), grant.epoch()),
                 new JetStreamSink(nats, jetStream, management, spec.stream()),
                 checkpoints, availability);

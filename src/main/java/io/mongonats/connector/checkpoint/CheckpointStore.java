@@ -12,4 +12,7 @@ public interface CheckpointStore {
 
     /** Keeps a record of changes that were skipped, for operators to see; never overwritten. */
     void recordGap(String key, Gap gap) throws IOException;
+
+    /** True once when an operator asked for a new snapshot ({@code signal.<key>} = {@code snapshot}); the request is removed. */
+    boolean takeSnapshotRequest(String key) throws IOException;
 }

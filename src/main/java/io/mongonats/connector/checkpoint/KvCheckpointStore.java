@@ -6,6 +6,7 @@ import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueOperation;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /** Checkpoints in a JetStream KV bucket: one key per collection, gaps under {@code gap.<key>.<millis>}. */
@@ -36,6 +37,25 @@ public final class KvCheckpointStore implements CheckpointStore {
             bucket.put(key, checkpoint.toBytes());
         } catch (JetStreamApiException e) {
             throw new IOException("writing checkpoint " + key + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean takeSnapshotRequest(String key) throws IOException {
+        String signal = "signal." + key;
+        try {
+            KeyValueEntry entry = bucket.get(signal);
+            if (entry == null || entry.getOperation() != KeyValueOperation.PUT || entry.getValue() == null) {
+                return false;
+            }
+            String request = new String(entry.getValue(), StandardCharsets.UTF_8).strip();
+            bucket.delete(signal);
+            if (!request.equals("snapshot")) {
+                throw new IOException("key " + signal + " holds '" + request + "'; the only request understood is 'snapshot'");
+            }
+            return true;
+        } catch (JetStreamApiException e) {
+            throw new IOException("reading " + signal + " failed: " + e.getMessage(), e);
         }
     }
 

@@ -18,7 +18,8 @@ public record CollectionSpec(
         List<String> pipeline,
         OversizedPolicy onOversized,
         String deadLetterSubject,
-        LostPositionPolicy onLostPosition) {
+        LostPositionPolicy onLostPosition,
+        SnapshotMode snapshot) {
 
     public String key() {
         return stream;

@@ -42,6 +42,7 @@ public final class ConfigValidator {
         validator.checkPublish(config.publish());
         validator.checkLease(config.lease(), config.checkpoint(), config.shutdown());
         validator.positive("connector.health.stall-timeout", config.health().stallTimeout());
+        validator.positive("connector.snapshot.chunk-size", config.snapshot().chunkSize(), "a chunk size such as 2000");
         List<CollectionSpec> specs = validator.resolveCollections(config.collections());
         if (!validator.problems.isEmpty()) {
             throw new ConfigValidationException(validator.problems);
@@ -204,7 +205,8 @@ public final class ConfigValidator {
                     pipeline(key + ".pipeline", c.pipeline()),
                     enumValue(key + ".on-oversized", c.onOversized(), OversizedPolicy.class),
                     deadLetter,
-                    enumValue(key + ".on-lost-position", c.onLostPosition(), LostPositionPolicy.class)));
+                    enumValue(key + ".on-lost-position", c.onLostPosition(), LostPositionPolicy.class),
+                    enumValue(key + ".snapshot", c.snapshot(), SnapshotMode.class)));
         }
         return specs;
     }

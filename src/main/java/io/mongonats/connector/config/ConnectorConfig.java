@@ -32,6 +32,14 @@ public interface ConnectorConfig {
 
     List<Collection> collections();
 
+    Snapshot snapshot();
+
+    interface Snapshot {
+        /** Documents read per chunk: memory holds at most one chunk per collection. */
+        @WithDefault("2000")
+        int chunkSize();
+    }
+
     interface Mongo {
         /** May hold credentials: never logged unmasked. */
         String uri();
@@ -179,5 +187,9 @@ public interface ConnectorConfig {
         /** stop or restart-from-now: what to do when the stored resume token cannot be used. */
         @WithDefault("stop")
         String onLostPosition();
+
+        /** initial, never or when-needed: whether existing documents are published before the changes. */
+        @WithDefault("initial")
+        String snapshot();
     }
 }

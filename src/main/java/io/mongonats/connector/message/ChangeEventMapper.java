@@ -1,6 +1,7 @@
 package io.mongonats.connector.message;
 
 import io.mongonats.connector.config.CollectionSpec;
+import io.mongonats.connector.pipeline.AckedPosition;
 import io.mongonats.connector.pipeline.MessageHeaders;
 import io.mongonats.connector.pipeline.MessageMapper;
 import io.mongonats.connector.pipeline.OutboundMessage;
@@ -29,7 +30,7 @@ public final class ChangeEventMapper implements MessageMapper<ChangeEvent> {
     }
 
     @Override
-    public OutboundMessage map(ChangeEvent event, int maxPayload) throws OversizedEventException {
+    public OutboundMessage map(ChangeEvent event, AckedPosition after, int maxPayload) throws OversizedEventException {
         byte[] payload = json.encode(event.raw());
         MessageHeaders headers = new MessageHeaders()
                 .add(HeaderNames.DATABASE, spec.database())
@@ -40,7 +41,8 @@ public final class ChangeEventMapper implements MessageMapper<ChangeEvent> {
         if (event.clusterTime() != null) {
             headers.add(HeaderNames.CLUSTER_TIME, event.clusterTime());
         }
-        String messageId = event.token();
+        Positions.stamp(headers, event, after);
+        String messageId = event.messageId();
         int size = payload.length + headers.serializedLength() + HeaderNames.fenceLength(messageId, spec.stream());
         if (size <= maxPayload) {
             String subject = subjects.computeIfAbsent(event.operationType(),

@@ -14,6 +14,8 @@ public final class HeaderNames {
     public static final String CLUSTER_TIME = "Cdc-Cluster-Time";
     /** The source position of the change, where the message id is not the resume token itself. */
     public static final String RESUME_TOKEN = "Cdc-Resume-Token";
+    /** While a snapshot runs: its id, count, estimated total, state and last key (see SnapshotProgress#toHeader). */
+    public static final String SNAPSHOT = "Cdc-Snapshot";
     /** The replica that published the message, and the lease epoch it held (the lease's revision when acquired). */
     public static final String REPLICA = "Cdc-Replica";
     public static final String LEASE_EPOCH = "Cdc-Lease-Epoch";

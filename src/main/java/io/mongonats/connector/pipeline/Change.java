@@ -15,4 +15,10 @@ public interface Change {
 
     /** Milliseconds since the epoch when the change happened, or -1 when the source does not say. */
     long eventTimeMillis();
+
+    /** The changed document's key in the form snapshot rows use for theirs, or null when the change names none. */
+    String documentKeyId();
+
+    /** The change's cluster time as a comparable number (seconds and increment), or -1 when the source does not say. */
+    long clusterTimeValue();
 }

@@ -9,6 +9,7 @@ import org.jboss.logging.Logger;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * Writes a collection's acknowledged position to the checkpoint store at most once per interval, and only when
@@ -42,21 +43,25 @@ final class Checkpointer {
         this.state = state;
     }
 
-    void maybeSave(AckedPosition position) {
-        if (lastAttemptMillis < 0 || clock.millis() - lastAttemptMillis >= intervalMillis) {
-            save(position, false);
+    /** Saves when the interval has passed since the last attempt; true when it was due. */
+    boolean maybeSave(AckedPosition position) {
+        if (lastAttemptMillis >= 0 && clock.millis() - lastAttemptMillis < intervalMillis) {
+            return false;
         }
+        save(position, false);
+        return true;
     }
 
     void save(AckedPosition position, boolean finalWrite) {
         lastAttemptMillis = clock.millis();
-        if (position.token() == null || (lastSaved != null && lastSaved.token().equals(position.token())
-                && lastSaved.streamSequence() == position.sequence())) {
+        if ((position.token() == null && position.snapshot() == null) || (lastSaved != null
+                && Objects.equals(lastSaved.token(), position.token()) && lastSaved.streamSequence() == position.sequence()
+                && Objects.equals(lastSaved.snapshot(), position.snapshot()))) {
             state.checkpointed(lastAttemptMillis);
             return;
         }
         Checkpoint next = new Checkpoint(position.token(), position.afterInvalidate(), position.sequence(),
-                clock.instant(), replicaId);
+                clock.instant(), replicaId, position.snapshot());
         try {
             store.save(key, next);
             lastSaved = next;

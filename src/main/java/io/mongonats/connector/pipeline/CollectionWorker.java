@@ -76,13 +76,13 @@ public final class CollectionWorker<C extends Change> implements LeasedWorker {
         Checkpointer checkpointer = new Checkpointer(spec.key(), spec.namespace(), ports.checkpoints(),
                 settings.checkpointInterval(), lease.replicaId(), clock, observer, state);
         int rejections = 0;
-        boolean restartFromNow = false;
+        StreamSession.Start how = StreamSession.Start.RESUME;
         try {
             while (!stop.requested() && awaitSink()) {
                 StreamSession<C> session = new StreamSession<>(spec, ports, settings, lease, observer, state,
                         checkpointer, stop, clock);
                 try {
-                    session.run(restartFromNow);
+                    session.run(how);
                     return;
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -94,7 +94,7 @@ public final class CollectionWorker<C extends Change> implements LeasedWorker {
                     if (session.streamed()) {
                         backoff.reset();
                         rejections = 0;
-                        restartFromNow = false;
+                        how = StreamSession.Start.RESUME;
                     }
                     rejections = e instanceof PositionRejectedException ? rejections + 1 : 0;
                     FailurePolicy.Decision decision = policy.decide(e, rejections);
@@ -105,8 +105,9 @@ public final class CollectionWorker<C extends Change> implements LeasedWorker {
                             state.failed(decision.message(), clock.millis());
                             return;
                         }
-                        case RESTART_FROM_NOW -> {
-                            restartFromNow = true;
+                        case RESTART_FROM_NOW, RESNAPSHOT -> {
+                            how = decision.action() == FailurePolicy.Action.RESNAPSHOT
+                                    ? StreamSession.Start.RESNAPSHOT : StreamSession.Start.RESTART_FROM_NOW;
                             rejections = 0;
                             state.retrying(decision.message(), settings.retryMaxBackoff().toString(), clock.millis());
                         }

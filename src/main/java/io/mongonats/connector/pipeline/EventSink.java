@@ -1,5 +1,7 @@
 package io.mongonats.connector.pipeline;
 
+import io.mongonats.connector.checkpoint.StreamTail;
+
 /**
  * One collection's stream. Every publish is fenced on the sequence its predecessor got, so the stream only ever
  * holds a gap-free prefix of the changes, whoever publishes.

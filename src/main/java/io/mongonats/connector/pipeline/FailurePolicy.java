@@ -1,6 +1,7 @@
 package io.mongonats.connector.pipeline;
 
 import io.mongonats.connector.config.CollectionSpec;
+import io.mongonats.connector.config.SnapshotMode;
 
 /** What a worker does after a failure: the collection's policies applied to the kind of failure. Pure. */
 final class FailurePolicy {
@@ -8,7 +9,7 @@ final class FailurePolicy {
     /** A refused position is asked for again this many times, with backoff, before the policy applies. */
     static final int REJECTIONS_BEFORE_POLICY = 3;
 
-    enum Action { RETRY, STOP, RESTART_FROM_NOW }
+    enum Action { RETRY, STOP, RESTART_FROM_NOW, RESNAPSHOT }
 
     /**
      * @param errorKind the metric's tag for the failure
@@ -41,13 +42,17 @@ final class FailurePolicy {
         if (rejections < REJECTIONS_BEFORE_POLICY) {
             return new Decision(Action.RETRY, "position-rejected", e.getMessage());
         }
+        if (spec.snapshot() == SnapshotMode.WHEN_NEEDED) {
+            return new Decision(Action.RESNAPSHOT, "position-rejected", e.getMessage()
+                    + "; taking a new snapshot from now as configured (snapshot=when-needed)");
+        }
         if (spec.onLostPosition() == CollectionSpec.LostPositionPolicy.RESTART_FROM_NOW) {
             return new Decision(Action.RESTART_FROM_NOW, "position-rejected", e.getMessage()
                     + "; restarting from now as configured (on-lost-position=restart-from-now)");
         }
         return new Decision(Action.STOP, "position-rejected", "stopped: " + e.getMessage() + ". Choose one: restore the "
                 + "oplog history, set connector.collections[].on-lost-position=restart-from-now to skip ahead and record "
-                + "the gap, or delete the checkpoint key " + spec.key() + " and purge the stream to start over");
+                + "the gap, set connector.collections[].snapshot=when-needed to take a new snapshot, or delete the checkpoint key " + spec.key() + " and purge the stream to start over");
     }
 
     /** The root cause's message, prefixed with the outer type when they differ. */

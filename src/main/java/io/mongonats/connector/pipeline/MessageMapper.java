@@ -8,8 +8,10 @@ package io.mongonats.connector.pipeline;
 public interface MessageMapper<C extends Change> {
 
     /**
+     * @param after      where the stream stands once this message is stored; the message carries it, so that the
+     *                   stream's last message says where to resume
      * @param maxPayload the server's limit, which the message with its fence headers must not exceed
      * @throws OversizedEventException when the change is too large and the policy is to stop
      */
-    OutboundMessage map(C change, int maxPayload) throws OversizedEventException;
+    OutboundMessage map(C change, AckedPosition after, int maxPayload) throws OversizedEventException;
 }

@@ -5,19 +5,15 @@ import java.util.ArrayDeque;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The ordered window of published, not yet acknowledged changes of one collection. Each entry expects the
+ * The ordered window of published, not yet acknowledged messages of one collection. Each entry expects the
  * sequence after its predecessor's; an acknowledgement that says otherwise, or none within the ack timeout, is
  * {@link OutOfStepException}. Used by one thread.
  */
 final class PublishWindow {
 
-    /** A publish awaiting its acknowledgement, and what the position becomes once it arrives. */
-    record InFlight(EventSink.PendingAck ack, String token, String operationType, long expectedSequence,
-                    long sentNanos, long eventTimeMillis) {
-
-        boolean invalidate() {
-            return "invalidate".equals(operationType);
-        }
+    /** A publish awaiting its acknowledgement, and where the stream stands once it is stored. */
+    record InFlight(EventSink.PendingAck ack, AckedPosition after, String operationType, long sentNanos,
+                    long eventTimeMillis) {
     }
 
     private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
@@ -54,16 +50,17 @@ final class PublishWindow {
     /** Waits for the oldest entry's acknowledgement within the ack timeout and removes it. */
     InFlight settleHead() throws OutOfStepException, SinkException, InterruptedException {
         InFlight head = inFlight.peek();
+        long expected = head.after().sequence();
         long remaining = ackTimeoutNanos - (System.nanoTime() - head.sentNanos());
         long stored;
         try {
             stored = head.ack().await(Math.max(0, remaining));
         } catch (TimeoutException e) {
             throw new OutOfStepException("no acknowledgement within " + Duration.ofNanos(ackTimeoutNanos)
-                    + " for the change at stream sequence " + head.expectedSequence());
+                    + " for the message at stream sequence " + expected);
         }
-        if (stored != head.expectedSequence()) {
-            throw new OutOfStepException("acknowledged at sequence " + stored + " instead of " + head.expectedSequence());
+        if (stored != expected) {
+            throw new OutOfStepException("acknowledged at sequence " + stored + " instead of " + expected);
         }
         return inFlight.poll();
     }

@@ -1,20 +1,27 @@
 package io.mongonats.connector.pipeline;
 
 import io.mongonats.connector.checkpoint.ResumePlan;
+import io.mongonats.connector.checkpoint.SnapshotProgress;
+import io.mongonats.connector.checkpoint.StreamTail;
 import io.mongonats.connector.config.CollectionSpec;
+import io.mongonats.connector.config.SnapshotMode;
 import io.mongonats.connector.lease.LeaseGrant;
-import io.mongonats.connector.pipeline.PublishWindow.InFlight;
 import org.jboss.logging.Logger;
 
+import java.io.IOException;
 import java.time.Clock;
 
 /**
  * One attempt at streaming a collection: decide where to resume, then read, map, publish and checkpoint until a
- * stop is requested. Any failure ends the attempt; the worker decides what comes next.
+ * stop is requested, running a snapshot alongside when one is due. Any failure ends the attempt; the worker
+ * decides what comes next.
  */
 final class StreamSession<C extends Change> {
 
     private static final Logger LOG = Logger.getLogger(StreamSession.class);
+
+    /** How an attempt begins: where the last one left off, or after a refused position, skipping or re-snapshotting. */
+    enum Start { RESUME, RESTART_FROM_NOW, RESNAPSHOT }
 
     private final CollectionSpec spec;
     private final WorkerPorts<C> ports;
@@ -25,10 +32,10 @@ final class StreamSession<C extends Change> {
     private final Checkpointer checkpointer;
     private final StopSignal stop;
     private final Clock clock;
-    private final PublishWindow window;
     private final IdlePause idlePause = new IdlePause();
-    private AckedPosition position;
-    private long nextExpected;
+    private OrderedPublisher<C> publisher;
+    private SnapshotRun<C> snapshot;
+    private SnapshotReport report;
     private boolean streamed;
 
     StreamSession(CollectionSpec spec, WorkerPorts<C> ports, WorkerSettings settings, LeaseGrant lease,
@@ -42,7 +49,6 @@ final class StreamSession<C extends Change> {
         this.checkpointer = checkpointer;
         this.stop = stop;
         this.clock = clock;
-        this.window = new PublishWindow(settings.maxInFlight(), settings.ackTimeout());
     }
 
     /** True once the source opened: the attempt got as far as streaming. */
@@ -50,22 +56,24 @@ final class StreamSession<C extends Change> {
         return streamed;
     }
 
-    /** Streams until a stop is requested or the lease lapses; {@code restartFromNow} skips ahead and records the gap. */
-    void run(boolean restartFromNow) throws Exception {
+    /** Streams until a stop is requested or the lease lapses. */
+    void run(Start how) throws Exception {
         StreamTail tail = ports.sink().tail();
-        ResumePlan plan = ResumePlan.decide(ports.checkpoints().load(spec.key()), tail.lastSequence(), tail.lastToken(),
-                tail.lastInvalidate());
-        position = AckedPosition.at(plan.streamSequence());
-        nextExpected = plan.streamSequence();
-        state.sequence(nextExpected);
-        StartAt start = restartFromNow ? StartAt.now()
+        ResumePlan plan = ResumePlan.decide(ports.checkpoints().load(spec.key()), tail);
+        publisher = new OrderedPublisher<>(spec, ports, settings, lease, observer, state, clock,
+                new AckedPosition(plan.token().orElse(null), plan.afterInvalidate(), plan.streamSequence(),
+                        plan.snapshot().orElse(null)));
+        state.sequence(plan.streamSequence());
+        StartAt start = how != Start.RESUME ? StartAt.now()
                 : plan.token().map(plan.afterInvalidate() ? StartAt::startAfter : StartAt::resumeAfter).orElse(StartAt.now());
+        plan.snapshot().filter(progress -> !progress.completed()).ifPresent(this::resumeSnapshot);
+        boolean snapshotDue = how == Start.RESNAPSHOT || (plan.firstStart() && spec.snapshot() != SnapshotMode.NEVER);
         try {
             while (start != null && !stop.requested()) {
                 try (ChangeSource<C> source = ports.source().open(start)) {
-                    if (restartFromNow) {
+                    if (how == Start.RESTART_FROM_NOW) {
                         checkpointer.recordGap(plan, source.idlePosition());
-                        restartFromNow = false;
+                        how = Start.RESUME;
                     } else if (!streamed) {
                         if (plan.token().isEmpty()) {
                             checkpointer.saveStart(source.idlePosition(), plan.streamSequence());
@@ -74,16 +82,23 @@ final class StreamSession<C extends Change> {
                     }
                     streamed = true;
                     state.streaming(clock.millis());
+                    if (snapshotDue) {
+                        startSnapshot(how == Start.RESNAPSHOT ? "MongoDB refused the stored position "
+                                + "(on-lost-position with snapshot=when-needed)" : "first start");
+                        snapshotDue = false;
+                    }
                     start = pump(source);
                 }
             }
             if (!stop.halted()) {
                 state.draining(clock.millis());
-                drain();
-                checkpointer.save(position, true);
+                publisher.drain();
+                checkpointer.save(publisher.acknowledged(), true);
             }
+        } catch (LeaseLapsed e) {
+            stop.halt(e.getMessage());
         } catch (Exception e) {
-            window.abandon(settings.ackTimeout());
+            publisher.abandon(settings.ackTimeout());
             throw e;
         }
     }
@@ -93,25 +108,25 @@ final class StreamSession<C extends Change> {
         while (!stop.requested()) {
             state.progress(clock.millis());
             if (!lease.isValid()) {
-                stop.halt("lease lapsed: not renewed within the renew deadline");
-                return null;
+                throw new LeaseLapsed();
             }
             C change = source.next();
             if (change == null) {
-                settleReady();
-                if (window.isEmpty()) {
-                    position = position.idle(source.idlePosition());
-                }
-                checkpointer.maybeSave(position);
-                idlePause.afterEmptyRead(source.lastReadWaited());
+                caughtUp(source);
                 continue;
             }
             idlePause.reset();
             observer.eventRead(spec.key(), change.operationType());
-            if (!publish(change)) {
-                return null;
+            if (snapshot != null) {
+                snapshot.beforeChange(change);
             }
-            checkpointer.maybeSave(position);
+            if (!publisher.change(change)) {
+                throw new LeaseLapsed();
+            }
+            if (snapshot != null) {
+                snapshot.afterChange(change);
+            }
+            checkpointer.maybeSave(publisher.acknowledged());
             if (change.isInvalidate()) {
                 LOG.infof("%s: change stream invalidated; watching the namespace again after it", spec.namespace());
                 return StartAt.startAfter(change.token());
@@ -120,51 +135,61 @@ final class StreamSession<C extends Change> {
         return null;
     }
 
-    /** Publishes one change once the window has room; false when the lease lapsed meanwhile (the worker halts). */
-    private boolean publish(C change) throws Exception {
-        OutboundMessage message;
+    /** The stream has nothing more for now: settle, move the position on, and let a snapshot take its next step. */
+    private void caughtUp(ChangeSource<C> source) throws Exception {
+        publisher.settleReady();
+        publisher.idle(source.idlePosition());
+        if (snapshot != null) {
+            snapshot.caughtUp();
+            report.progress(snapshot.progress(), clock.millis());
+            if (snapshot.completed()) {
+                snapshot = null;
+            }
+        }
+        if (checkpointer.maybeSave(publisher.acknowledged()) && snapshot == null && snapshotRequested()) {
+            startSnapshot("requested through signal." + spec.key());
+        }
+        if (snapshot == null) {
+            idlePause.afterEmptyRead(source.lastReadWaited());
+        }
+    }
+
+    private boolean snapshotRequested() {
         try {
-            message = ports.mapper().map(change, ports.sink().maxPayload());
-        } catch (OversizedEventException e) {
-            drain();
-            throw e;
-        }
-        if (message.deadLettered()) {
-            observer.deadLettered(spec.key());
-        }
-        while (window.isFull()) {
-            settle(window.settleHead());
-        }
-        if (!lease.isValid()) {
-            stop.halt("lease lapsed: not renewed within the renew deadline");
+            return ports.checkpoints().takeSnapshotRequest(spec.key());
+        } catch (IOException e) {
+            LOG.warnf("%s: snapshot signal not taken: %s", spec.namespace(), e.getMessage());
             return false;
         }
-        long expected = nextExpected++;
-        window.add(new InFlight(ports.sink().publish(message, expected), change.token(), change.operationType(),
-                expected + 1, System.nanoTime(), change.eventTimeMillis()));
-        settleReady();
-        return true;
     }
 
-    private void settleReady() throws Exception {
-        long now = System.nanoTime();
-        while (window.headReady(now)) {
-            settle(window.settleHead());
+    private void startSnapshot(String why) throws Exception {
+        SnapshotProgress progress = SnapshotProgress.start(Long.toString(clock.millis(), 36),
+                ports.snapshots().estimatedCount());
+        LOG.infof("%s: snapshot %s starting (%s): about %d documents", spec.namespace(), progress.id(), why,
+                progress.total());
+        snapshotRun(progress).announce();
+    }
+
+    private void resumeSnapshot(SnapshotProgress progress) {
+        LOG.infof("%s: snapshot %s continuing after %d documents", spec.namespace(), progress.id(), progress.count());
+        snapshotRun(progress);
+    }
+
+    private SnapshotRun<C> snapshotRun(SnapshotProgress progress) {
+        report = new SnapshotReport(spec.namespace(), spec.key(), state, observer, progress, clock.millis());
+        snapshot = new SnapshotRun<>(ports.snapshots(), progress, settings.snapshotChunkSize(), (record, after) -> {
+            if (!publisher.snapshot(record, after)) {
+                throw new LeaseLapsed();
+            }
+        });
+        return snapshot;
+    }
+
+    /** The lease lapsed: nothing more may be published under it. */
+    private static final class LeaseLapsed extends Exception {
+        LeaseLapsed() {
+            super("lease lapsed: not renewed within the renew deadline");
         }
-        state.inFlight(window.size());
-    }
-
-    private void drain() throws Exception {
-        while (!window.isEmpty()) {
-            settle(window.settleHead());
-        }
-        state.inFlight(0);
-    }
-
-    private void settle(InFlight done) {
-        position = position.acknowledged(done.token(), done.invalidate(), done.expectedSequence());
-        state.acknowledged(done.expectedSequence(), done.eventTimeMillis(), clock.millis());
-        observer.eventPublished(spec.key(), done.operationType(), System.nanoTime() - done.sentNanos(),
-                done.eventTimeMillis());
     }
 }

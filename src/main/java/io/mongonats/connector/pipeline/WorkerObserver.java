@@ -14,4 +14,7 @@ public interface WorkerObserver {
     default void gapRecorded(String collectionKey) { }
 
     default void error(String collectionKey, String kind) { }
+
+    /** Snapshot records published since the last call, and how many of the estimated total remain. */
+    default void snapshotDocuments(String collectionKey, long published, long remaining) { }
 }

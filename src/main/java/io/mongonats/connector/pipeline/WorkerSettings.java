@@ -6,12 +6,13 @@ import java.time.Duration;
 
 /** The tuning a worker runs with, taken from the configuration once. */
 public record WorkerSettings(int batchSize, Duration maxAwaitTime, int maxInFlight, Duration ackTimeout,
-                             Duration retryInitialBackoff, Duration retryMaxBackoff, Duration checkpointInterval) {
+                             Duration retryInitialBackoff, Duration retryMaxBackoff, Duration checkpointInterval,
+                             int snapshotChunkSize) {
 
     public static WorkerSettings from(ConnectorConfig config) {
         return new WorkerSettings(config.mongo().batchSize(), config.mongo().maxAwaitTime(),
                 config.publish().maxInFlight(), config.publish().ackTimeout(),
                 config.publish().retryInitialBackoff(), config.publish().retryMaxBackoff(),
-                config.checkpoint().interval());
+                config.checkpoint().interval(), config.snapshot().chunkSize());
     }
 }

@@ -1,5 +1,6 @@
 package io.mongonats.connector.pipeline;
 
+import io.mongonats.connector.status.SnapshotStatus;
 import io.mongonats.connector.status.StatusBoard;
 import io.mongonats.connector.status.WorkerStatus;
 import io.mongonats.connector.status.WorkerStatus.State;
@@ -28,6 +29,7 @@ final class WorkerState {
     private long lastCheckpointMillis = -1;
     private long lastProgressMillis = -1;
     private long nextPublishMillis;
+    private SnapshotStatus snapshot;
 
     WorkerState(String key, String namespace, StatusBoard board) {
         this.key = key;
@@ -104,6 +106,14 @@ final class WorkerState {
         sequence = lastSequence;
     }
 
+    void snapshot(SnapshotStatus status) {
+        boolean ended = status.completed() && (snapshot == null || !snapshot.completed());
+        snapshot = status;
+        if (ended) {
+            publish(lastProgressMillis);
+        }
+    }
+
     void checkpointed(long nowMillis) {
         lastCheckpointMillis = nowMillis;
     }
@@ -118,6 +128,6 @@ final class WorkerState {
     private void publish(long nowMillis) {
         nextPublishMillis = nowMillis + PUBLISH_EVERY_MILLIS;
         board.worker(key, new WorkerStatus(state, reason, published, sequence, inFlight, lastEventMillis,
-                lastAckMillis, lastCheckpointMillis, lastProgressMillis));
+                lastAckMillis, lastCheckpointMillis, lastProgressMillis, snapshot));
     }
 }

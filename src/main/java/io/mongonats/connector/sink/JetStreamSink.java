@@ -6,7 +6,8 @@ import io.mongonats.connector.pipeline.MessageHeaders;
 import io.mongonats.connector.pipeline.OutOfStepException;
 import io.mongonats.connector.pipeline.OutboundMessage;
 import io.mongonats.connector.pipeline.SinkException;
-import io.mongonats.connector.pipeline.StreamTail;
+import io.mongonats.connector.checkpoint.StreamTail;
+import io.mongonats.connector.message.Positions;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
@@ -57,16 +58,12 @@ public final class JetStreamSink implements EventSink {
             headers = management.getMessage(stream, last).getHeaders();
         } catch (JetStreamApiException e) {
             if (e.getApiErrorCode() == JetStreamErrors.NO_MESSAGE_FOUND) {
-                return new StreamTail(last, Optional.empty(), false);
+                return new StreamTail(last, Optional.empty(), false, Optional.empty());
             }
             throw e;
         }
-        if (headers == null) {
-            return new StreamTail(last, Optional.empty(), false);
-        }
-        String token = headers.getFirst(HeaderNames.RESUME_TOKEN);
-        return new StreamTail(last, Optional.ofNullable(token != null ? token : headers.getFirst(HeaderNames.MSG_ID)),
-                "invalidate".equals(headers.getFirst(HeaderNames.OPERATION)));
+        return headers == null ? new StreamTail(last, Optional.empty(), false, Optional.empty())
+                : Positions.read(last, headers::getFirst);
     }
 
     @Override

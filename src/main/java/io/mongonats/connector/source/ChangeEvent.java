@@ -8,17 +8,38 @@ import org.bson.BsonType;
 import org.bson.BsonValue;
 import org.bson.RawBsonDocument;
 
-/** A change event as the server sent it: its raw bytes, and the few top-level fields read in one pass. */
+/**
+ * A change event as the server sent it, or a snapshot record shaped like one: its raw bytes, and the few
+ * top-level fields read in one pass.
+ */
 public final class ChangeEvent implements Change {
 
     private final RawBsonDocument raw;
+    private final String messageId;
     private String token;
     private String operationType = "unknown";
     private BsonTimestamp clusterTime;
     private long wallTimeMillis = -1;
 
+    /** A change event from a change stream: identified by its resume token. */
     public ChangeEvent(RawBsonDocument raw) {
         this.raw = raw;
+        read();
+        if (token == null) {
+            throw new IllegalArgumentException("change event without a string _id._data resume token (needs MongoDB 4.2 or newer)");
+        }
+        this.messageId = token;
+    }
+
+    /** A snapshot record or marker: no position of its own, identified by {@code messageId}. */
+    ChangeEvent(RawBsonDocument raw, String messageId) {
+        this.raw = raw;
+        read();
+        this.token = null;
+        this.messageId = messageId;
+    }
+
+    private void read() {
         try (BsonBinaryReader reader = new BsonBinaryReader(raw.getByteBuffer().asNIO())) {
             reader.readStartDocument();
             while (reader.readBsonType() != BsonType.END_OF_DOCUMENT) {
@@ -32,9 +53,6 @@ public final class ChangeEvent implements Change {
                     default -> reader.skipValue();
                 }
             }
-        }
-        if (token == null) {
-            throw new IllegalArgumentException("change event without a string _id._data resume token (needs MongoDB 4.2 or newer)");
         }
     }
 
@@ -74,10 +92,15 @@ public final class ChangeEvent implements Change {
         return -1;
     }
 
-    /** The resume token's {@code _data}: unique and ordered within a collection's stream. */
+    /** The resume token's {@code _data}: unique and ordered within a collection's stream; null for a snapshot record. */
     @Override
     public String token() {
         return token;
+    }
+
+    /** What identifies the message: the resume token, or a snapshot record's own id. */
+    public String messageId() {
+        return messageId;
     }
 
     @Override
@@ -97,6 +120,17 @@ public final class ChangeEvent implements Change {
             return wallTimeMillis;
         }
         return clusterTime == null ? -1 : clusterTime.getTime() * 1000L;
+    }
+
+    @Override
+    public String documentKeyId() {
+        BsonValue id = documentKey().get("_id");
+        return id == null ? null : SnapshotKeys.encode(id);
+    }
+
+    @Override
+    public long clusterTimeValue() {
+        return clusterTime == null ? -1 : clusterTime.getValue();
     }
 
     public BsonDocument documentKey() {

@@ -15,49 +15,49 @@ class ResumePlanTest {
 
     @Test
     void firstStartBeginsNow() {
-        ResumePlan plan = ResumePlan.decide(Optional.empty(), 0, Optional.empty(), false);
+        ResumePlan plan = ResumePlan.decide(Optional.empty(), new StreamTail(0, Optional.empty(), false, Optional.empty()));
         assertEquals(Optional.empty(), plan.token());
         assertEquals(0, plan.streamSequence());
     }
 
     @Test
     void messagesPublishedAfterTheCheckpointAreSkippedByResumingAfterTheTail() {
-        ResumePlan plan = ResumePlan.decide(checkpoint("t5", 5), 9, Optional.of("t9"), false);
+        ResumePlan plan = ResumePlan.decide(checkpoint("t5", 5), new StreamTail(9, Optional.of("t9"), false, Optional.empty()));
         assertEquals(Optional.of("t9"), plan.token());
         assertEquals(9, plan.streamSequence());
     }
 
     @Test
     void anIdleCheckpointAtTheTailWinsBecauseItsTokenIsNewer() {
-        ResumePlan plan = ResumePlan.decide(checkpoint("post-batch", 9), 9, Optional.of("t9"), false);
+        ResumePlan plan = ResumePlan.decide(checkpoint("post-batch", 9), new StreamTail(9, Optional.of("t9"), false, Optional.empty()));
         assertEquals(Optional.of("post-batch"), plan.token());
     }
 
     @Test
     void withoutACheckpointTheTailDecides() {
-        assertEquals(Optional.of("t3"), ResumePlan.decide(Optional.empty(), 3, Optional.of("t3"), false).token());
+        assertEquals(Optional.of("t3"), ResumePlan.decide(Optional.empty(), new StreamTail(3, Optional.of("t3"), false, Optional.empty())).token());
     }
 
     @Test
     void aVanishedTailFallsBackToTheCheckpoint() {
-        ResumePlan plan = ResumePlan.decide(checkpoint("t5", 5), 9, Optional.empty(), false);
+        ResumePlan plan = ResumePlan.decide(checkpoint("t5", 5), new StreamTail(9, Optional.empty(), false, Optional.empty()));
         assertEquals(Optional.of("t5"), plan.token());
         assertEquals(9, plan.streamSequence());
     }
 
     @Test
     void aPurgedStreamKeepsTheCheckpointAndExpectsTheStreamsRealSequence() {
-        ResumePlan plan = ResumePlan.decide(checkpoint("t5", 5), 0, Optional.empty(), false);
+        ResumePlan plan = ResumePlan.decide(checkpoint("t5", 5), new StreamTail(0, Optional.empty(), false, Optional.empty()));
         assertEquals(Optional.of("t5"), plan.token());
         assertEquals(0, plan.streamSequence());
     }
 
     @Test
     void anInvalidateAtTheTailOrInTheCheckpointIsResumedWithStartAfter() {
-        assertEquals(true, ResumePlan.decide(Optional.empty(), 7, Optional.of("t7"), true).afterInvalidate());
+        assertEquals(true, ResumePlan.decide(Optional.empty(), new StreamTail(7, Optional.of("t7"), true, Optional.empty())).afterInvalidate());
         Optional<Checkpoint> afterInvalidate = Optional.of(new Checkpoint("t7", true, 7, Instant.EPOCH, "r1"));
-        assertEquals(true, ResumePlan.decide(afterInvalidate, 7, Optional.of("t7"), true).afterInvalidate());
-        assertEquals(false, ResumePlan.decide(checkpoint("t5", 5), 9, Optional.of("t9"), false).afterInvalidate());
+        assertEquals(true, ResumePlan.decide(afterInvalidate, new StreamTail(7, Optional.of("t7"), true, Optional.empty())).afterInvalidate());
+        assertEquals(false, ResumePlan.decide(checkpoint("t5", 5), new StreamTail(9, Optional.of("t9"), false, Optional.empty())).afterInvalidate());
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.mongonats.connector.pipeline;
 
 import io.mongonats.connector.checkpoint.Checkpoint;
 import io.mongonats.connector.config.CollectionSpec;
+import io.mongonats.connector.config.SnapshotMode;
 import io.mongonats.connector.pipeline.FakePorts.TestChange;
 import io.mongonats.connector.status.CollectionStatus;
 import io.mongonats.connector.status.StatusBoard;
@@ -26,9 +27,10 @@ class CollectionWorkerTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final WorkerSettings SETTINGS = new WorkerSettings(100, Duration.ofMillis(50), 8,
-            Duration.ofSeconds(1), Duration.ofMillis(1), Duration.ofMillis(20), Duration.ofMillis(10));
+            Duration.ofSeconds(1), Duration.ofMillis(1), Duration.ofMillis(20), Duration.ofMillis(10), 7);
 
     private final FakePorts.Source source = new FakePorts.Source();
+    private final FakePorts.Collection collection = new FakePorts.Collection(source);
     private final FakePorts.Sink sink = new FakePorts.Sink();
     private final FakePorts.Checkpoints checkpoints = new FakePorts.Checkpoints();
     private final FakePorts.Lease lease = new FakePorts.Lease();
@@ -40,7 +42,7 @@ class CollectionWorkerTest {
     private Future<?> start(CollectionSpec spec, MessageMapper<TestChange> mapper) {
         board.register(spec.key(), spec.namespace());
         board.leaseHeld(spec.key(), lease.epoch());
-        worker = new CollectionWorker<>(spec, new WorkerPorts<>(source, mapper, sink, checkpoints, availability),
+        worker = new CollectionWorker<>(spec, new WorkerPorts<>(source, collection, mapper, sink, checkpoints, availability),
                 SETTINGS, lease, WorkerObserver.NONE, board, Clock.systemUTC());
         running = worker.start();
         return running;
@@ -145,12 +147,12 @@ class CollectionWorkerTest {
     @Test
     void anOversizedChangeStopsTheCollectionAfterEverythingBeforeItIsStored() throws Exception {
         feed(1, 3);
-        source.changes.add(new TestChange("t00004", "update", 4_000));
-        start(FakePorts.SPEC, (change, max) -> {
+        source.changes.add(new TestChange("t00004", "t00004", "update", 4_000, "k4", "v4", -1));
+        start(FakePorts.SPEC, (change, after, max) -> {
             if (change.operationType().equals("update")) {
                 throw new OversizedEventException("shop.orders", "{\"_id\": 4}", 2_000_000, max);
             }
-            return FakePorts.mapper().map(change, max);
+            return FakePorts.mapper().map(change, after, max);
         }).get(10, TimeUnit.SECONDS);
 
         assertEquals(FakePorts.tokens(1, 3), sink.ids());
@@ -211,8 +213,6 @@ class CollectionWorkerTest {
     }
 
     private static CollectionSpec withLostPosition(CollectionSpec.LostPositionPolicy policy) {
-        CollectionSpec s = FakePorts.SPEC;
-        return new CollectionSpec(s.database(), s.collection(), s.stream(), s.subjectPrefix(), s.fullDocument(),
-                s.fullDocumentBeforeChange(), s.pipeline(), s.onOversized(), s.deadLetterSubject(), policy);
+        return FakePorts.spec(SnapshotMode.NEVER, policy);
     }
 }

@@ -1,6 +1,7 @@
 package io.mongonats.connector.pipeline;
 
 import io.mongonats.connector.config.CollectionSpec;
+import io.mongonats.connector.config.SnapshotMode;
 import io.mongonats.connector.pipeline.FailurePolicy.Action;
 import org.junit.jupiter.api.Test;
 
@@ -26,11 +27,10 @@ class FailurePolicyTest {
 
     @Test
     void restartFromNowIsChosenWhenConfigured() {
-        CollectionSpec s = FakePorts.SPEC;
-        FailurePolicy skipping = new FailurePolicy(new CollectionSpec(s.database(), s.collection(), s.stream(),
-                s.subjectPrefix(), s.fullDocument(), s.fullDocumentBeforeChange(), s.pipeline(), s.onOversized(),
-                s.deadLetterSubject(), CollectionSpec.LostPositionPolicy.RESTART_FROM_NOW));
+        FailurePolicy skipping = new FailurePolicy(FakePorts.spec(SnapshotMode.NEVER, CollectionSpec.LostPositionPolicy.RESTART_FROM_NOW));
         assertEquals(Action.RESTART_FROM_NOW, skipping.decide(rejected, FailurePolicy.REJECTIONS_BEFORE_POLICY).action());
+        FailurePolicy resnapshotting = new FailurePolicy(FakePorts.spec(SnapshotMode.WHEN_NEEDED, CollectionSpec.LostPositionPolicy.STOP));
+        assertEquals(Action.RESNAPSHOT, resnapshotting.decide(rejected, FailurePolicy.REJECTIONS_BEFORE_POLICY).action());
     }
 
     @Test

@@ -2,13 +2,19 @@ package io.mongonats.connector.pipeline;
 
 import io.mongonats.connector.checkpoint.Checkpoint;
 import io.mongonats.connector.checkpoint.CheckpointStore;
+import io.mongonats.connector.checkpoint.StreamTail;
 import io.mongonats.connector.checkpoint.Gap;
+import io.mongonats.connector.checkpoint.SnapshotProgress;
+import io.mongonats.connector.message.Positions;
 import io.mongonats.connector.config.CollectionSpec;
+import io.mongonats.connector.config.SnapshotMode;
 import io.mongonats.connector.lease.LeaseGrant;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
@@ -23,13 +29,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** In-memory fakes of the pipeline's own ports, for unit tests of the worker. */
 final class FakePorts {
 
-    static final CollectionSpec SPEC = new CollectionSpec("shop", "orders", "shop_orders", "shop.orders",
-            CollectionSpec.FullDocumentMode.UPDATE_LOOKUP, CollectionSpec.BeforeChangeMode.OFF, List.of(),
-            CollectionSpec.OversizedPolicy.STOP, "shop.orders.dead-letter", CollectionSpec.LostPositionPolicy.STOP);
+    static final CollectionSpec SPEC = spec(SnapshotMode.NEVER, CollectionSpec.LostPositionPolicy.STOP);
 
-    record TestChange(String token, String operationType, long eventTimeMillis) implements Change {
+    static CollectionSpec spec(SnapshotMode snapshot, CollectionSpec.LostPositionPolicy onLostPosition) {
+        return new CollectionSpec("shop", "orders", "shop_orders", "shop.orders",
+                CollectionSpec.FullDocumentMode.UPDATE_LOOKUP, CollectionSpec.BeforeChangeMode.OFF, List.of(),
+                CollectionSpec.OversizedPolicy.STOP, "shop.orders.dead-letter", onLostPosition, snapshot);
+    }
+
+    /** A change of a document {@code key} to {@code value} (null for a delete), or a snapshot message. */
+    record TestChange(String token, String messageId, String operationType, long eventTimeMillis, String documentKeyId,
+                      String value, long clusterTimeValue) implements Change {
         static TestChange insert(int n) {
-            return new TestChange(String.format("t%05d", n), "insert", 1_000L * n);
+            String token = String.format("t%05d", n);
+            return new TestChange(token, token, "insert", 1_000L * n, "k" + n, "v" + n, -1);
         }
     }
 
@@ -86,7 +99,7 @@ final class FakePorts {
                 return StreamTail.empty();
             }
             OutboundMessage last = stored.getLast();
-            return new StreamTail(stored.size(), Optional.of(last.messageId()), false);
+            return Positions.read(stored.size(), name -> name.equals("Nats-Msg-Id") ? last.messageId() : last.headers().get(name));
         }
 
         @Override
@@ -95,8 +108,8 @@ final class FakePorts {
                 throw new SinkException("no responders", null);
             }
             for (int i = foreignToAppend.getAndSet(0); i > 0; i--) {
-                stored.add(new OutboundMessage("shop.orders.insert", "foreign-" + stored.size(), new MessageHeaders(),
-                        new byte[0], false));
+                stored.add(new OutboundMessage("shop.orders.insert", "foreign-" + stored.size(),
+                        new MessageHeaders().add("Cdc-Operation", "insert"), new byte[0], false));
             }
             if (expectedLastSequence != stored.size()) {
                 refused.incrementAndGet();
@@ -155,9 +168,16 @@ final class FakePorts {
             saved.put(key, checkpoint);
         }
 
+        final AtomicBoolean snapshotRequested = new AtomicBoolean();
+
         @Override
         public void recordGap(String key, Gap gap) {
             gaps.add(gap);
+        }
+
+        @Override
+        public boolean takeSnapshotRequest(String key) {
+            return snapshotRequested.getAndSet(false);
         }
     }
 
@@ -199,9 +219,88 @@ final class FakePorts {
     }
 
     static MessageMapper<TestChange> mapper() {
-        return (change, maxPayload) -> new OutboundMessage("shop.orders." + change.operationType(), change.token(),
-                new MessageHeaders().add("Cdc-Operation", change.operationType()),
-                change.token().getBytes(StandardCharsets.UTF_8), false);
+        return (change, after, maxPayload) -> {
+            MessageHeaders headers = new MessageHeaders().add("Cdc-Operation", change.operationType());
+            if (change.documentKeyId() != null) {
+                headers.add("Key", change.documentKeyId());
+            }
+            Positions.stamp(headers, change, after);
+            return new OutboundMessage("shop.orders." + change.operationType(), change.messageId(), headers,
+                    String.valueOf(change.value()).getBytes(StandardCharsets.UTF_8), false);
+        };
+    }
+
+    /**
+     * A collection that records each write as a change for the source, numbered by its own clock, and reads
+     * snapshot chunks at a known time of that clock.
+     */
+    static final class Collection implements SnapshotSource<TestChange> {
+        final NavigableMap<String, String> documents = new TreeMap<>();
+        private final Source source;
+        private long clock;
+
+        Collection(Source source) {
+            this.source = source;
+        }
+
+        /** Inserts, updates or (value null) deletes a document. */
+        synchronized void write(String key, String value) {
+            long n = ++clock;
+            String operation = value == null ? "delete" : documents.containsKey(key) ? "update" : "insert";
+            if (value == null) {
+                documents.remove(key);
+            } else {
+                documents.put(key, value);
+            }
+            String token = String.format("t%07d", n);
+            source.changes.add(new TestChange(token, token, operation, n, key, value, n));
+        }
+
+        synchronized long clockValue() {
+            return clock;
+        }
+
+        synchronized Map<String, String> contents() {
+            return new TreeMap<>(documents);
+        }
+
+        @Override
+        public synchronized Chunk<TestChange> read(String snapshotId, String afterKey, int limit) {
+            List<Row<TestChange>> rows = new ArrayList<>();
+            for (Map.Entry<String, String> document : (afterKey == null ? documents : documents.tailMap(afterKey, false)).entrySet()) {
+                if (rows.size() == limit) {
+                    break;
+                }
+                rows.add(new Row<>(document.getKey(), new TestChange(null, "snap-" + snapshotId + "-" + document.getKey(),
+                        "snapshot", -1, document.getKey(), document.getValue(), -1)));
+            }
+            return new Chunk<>(rows, clock);
+        }
+
+        @Override
+        public TestChange marker(String snapshotId, String kind, SnapshotProgress progress) {
+            return new TestChange(null, "snap-" + snapshotId + "-" + kind, kind, -1, null, Long.toString(progress.count()), -1);
+        }
+
+        @Override
+        public synchronized long estimatedCount() {
+            return documents.size();
+        }
+    }
+
+    /** Applies the stored messages in order as a consumer would: upsert the document, or delete it. */
+    static Map<String, String> replay(List<OutboundMessage> stored) {
+        Map<String, String> documents = new TreeMap<>();
+        for (OutboundMessage message : stored) {
+            String operation = message.headers().get("Cdc-Operation");
+            String key = message.headers().get("Key");
+            switch (operation) {
+                case "insert", "update", "snapshot" -> documents.put(key, new String(message.payload(), StandardCharsets.UTF_8));
+                case "delete" -> documents.remove(key);
+                default -> { }
+            }
+        }
+        return documents;
     }
 
     static List<String> tokens(int from, int to) {

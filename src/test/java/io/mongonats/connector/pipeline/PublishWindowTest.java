@@ -40,7 +40,7 @@ class PublishWindowTest {
     };
 
     private static InFlight entry(EventSink.PendingAck ack, String token, long expected) {
-        return new InFlight(ack, token, "insert", expected, System.nanoTime(), -1);
+        return new InFlight(ack, new AckedPosition(token, false, expected, null), "insert", System.nanoTime(), -1);
     }
 
     @Test
@@ -50,8 +50,8 @@ class PublishWindowTest {
         window.add(entry(storedAt(2), "b", 2));
         assertTrue(window.isFull());
         assertTrue(window.headReady(System.nanoTime()));
-        assertEquals("a", window.settleHead().token());
-        assertEquals("b", window.settleHead().token());
+        assertEquals("a", window.settleHead().after().token());
+        assertEquals("b", window.settleHead().after().token());
         assertTrue(window.isEmpty());
     }
 
