@@ -1,8 +1,7 @@
 package io.mongonats.connector.bench;
 
+import io.mongonats.connector.testing.ConnectorFixture;
 import io.mongonats.connector.testing.ConnectorProcess;
-
-import java.util.Map;
 
 import java.io.File;
 import java.net.URISyntaxException;
@@ -51,14 +50,10 @@ public final class Benchmark {
      */
     static Path recordAotCache(Path workDir) {
         Path cache = workDir.resolve("app.aot");
-        Map<String, String> config = Map.of(
-                "connector.mongo.uri", "mongodb://127.0.0.1:1/?directConnection=true",
-                "connector.nats.servers", "nats://127.0.0.1:1",
-                "connector.replica-id", "aot-training",
-                "connector.collections[0].database", "t",
-                "connector.collections[0].collection", "t");
-        try (ConnectorProcess training = ConnectorProcess.start("aot-training", config,
-                List.of("-XX:+UseSerialGC", "-Xmx128m", "-XX:AOTCacheOutput=" + cache))) {
+        ConnectorFixture unreachable = new ConnectorFixture("mongodb://127.0.0.1:1/?directConnection=true",
+                "nats://127.0.0.1:1", "aot-training").watch("t", "t")
+                .jvmFlags(List.of("-XX:+UseSerialGC", "-Xmx128m", "-XX:AOTCacheOutput=" + cache));
+        try (ConnectorProcess training = unreachable.start("aot-training")) {
             training.awaitLog("started in", Duration.ofSeconds(60));
             training.awaitLog("Cannot start streaming yet", Duration.ofSeconds(30));
             training.sigterm();

@@ -31,7 +31,8 @@ final class CatchUp {
         try (Rig rig = new Rig(workDir, startToReady);
              RawChangeReader reader = new RawChangeReader(rig.collection(name), 0)) {
             DocWriter writer = new DocWriter(rig.collection(name), documentBytes);
-            ConnectorProcess first = rig.startConnector("catchup-first", rig.config("bench-catchup", List.of(name)), jvmArgs);
+            ConnectorProcess first = rig.startConnector("catchup-first",
+                    rig.connector("bench-catchup", List.of(name)).jvmFlags(jvmArgs));
             // The connector creates the stream before it reports ready.
             try (EventConsumer consumer = new EventConsumer(rig.nats(), Rig.DATABASE + "." + name)) {
                 return measure(rig, first, writer, consumer, reader, backlog, jvmArgs);
@@ -61,8 +62,8 @@ final class CatchUp {
 
         consumer.armFirstArrival();
         long processStart = System.nanoTime();
-        ConnectorProcess second = rig.startConnector("catchup-second", rig.config("bench-catchup", List.of(name)),
-                jvmArgs);
+        ConnectorProcess second = rig.startConnector("catchup-second",
+                rig.connector("bench-catchup", List.of(name)).jvmFlags(jvmArgs));
         double cpuAtReady = ProcStats.cpuSeconds(second.pid());
         Rig.awaitCaughtUp(writer, consumer, Duration.ofMinutes(3));
         double cpu = ProcStats.cpuSeconds(second.pid()) - cpuAtReady;

@@ -39,7 +39,7 @@ final class Failover {
             int[] nextId = {1};
             Runnable addReplica = () -> {
                 String id = "replica-" + nextId[0]++;
-                replicas.put(id, rig.startConnector(id, rig.config(id, List.of(COLLECTION)), jvmArgs));
+                replicas.put(id, rig.startConnector(id, rig.connector(id, List.of(COLLECTION)).jvmFlags(jvmArgs)));
             };
             for (int i = 0; i < 3; i++) {
                 addReplica.run();

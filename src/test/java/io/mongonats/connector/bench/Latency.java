@@ -30,7 +30,8 @@ final class Latency {
         String name = label;
         try (Rig rig = new Rig(workDir, startToReady)) {
             DocWriter writer = new DocWriter(rig.collection(name), documentBytes);
-            ConnectorProcess connector = rig.startConnector(label, rig.config("bench-" + label, List.of(name)), jvmArgs);
+            ConnectorProcess connector = rig.startConnector(label,
+                    rig.connector("bench-" + label, List.of(name)).jvmFlags(jvmArgs));
             // The connector creates the stream before it reports ready.
             try (EventConsumer consumer = new EventConsumer(rig.nats(), Rig.DATABASE + "." + name)) {
                 return measure(connector, writer, consumer, rate, warmUp, measured);

@@ -4,9 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.bson.Document;
@@ -16,6 +14,7 @@ import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 
 import io.mongonats.connector.testing.Await;
+import io.mongonats.connector.testing.ConnectorFixture;
 import io.mongonats.connector.testing.ConnectorProcess;
 import io.mongonats.connector.testing.FreePorts;
 import io.mongonats.connector.testing.MongoStandIn;
@@ -63,23 +62,15 @@ final class Rig implements AutoCloseable {
         return connection;
     }
 
-    /** Config for a connector watching {@code collections} of database {@link #DATABASE}. */
-    Map<String, String> config(String replicaId, List<String> collections) {
-        Map<String, String> config = new LinkedHashMap<>();
-        config.put("connector.mongo.uri", mongoUri);
-        config.put("connector.nats.servers", nats.url());
-        config.put("connector.replica-id", replicaId);
-        for (int i = 0; i < collections.size(); i++) {
-            config.put("connector.collections[" + i + "].database", DATABASE);
-            config.put("connector.collections[" + i + "].collection", collections.get(i));
-        }
-        return config;
+    /** A connector watching {@code collections} of database {@link #DATABASE}, with production defaults. */
+    ConnectorFixture connector(String replicaId, List<String> collections) {
+        return new ConnectorFixture(mongoUri, nats.url(), replicaId).watch(DATABASE, collections);
     }
 
     /** Starts a connector, waits for /q/health/ready, and records the start-to-ready time. */
-    ConnectorProcess startConnector(String name, Map<String, String> config, List<String> jvmArgs) {
+    ConnectorProcess startConnector(String name, ConnectorFixture fixture) {
         long started = System.nanoTime();
-        ConnectorProcess connector = ConnectorProcess.start(name, config, jvmArgs);
+        ConnectorProcess connector = fixture.start(name);
         connectors.add(connector);
         connector.awaitReady(Duration.ofSeconds(120));
         startToReadySeconds.add((System.nanoTime() - started) / 1e9);

@@ -86,7 +86,8 @@ final class Throughput {
             List<DocWriter> writers = new ArrayList<>();
             List<EventConsumer> consumers = new ArrayList<>();
             try {
-                ConnectorProcess connector = rig.startConnector(label, rig.config("bench-" + label, names), jvmArgs);
+                ConnectorProcess connector = rig.startConnector(label,
+                        rig.connector("bench-" + label, names).jvmFlags(jvmArgs));
                 // The connector creates the streams before it reports ready.
                 for (String name : names) {
                     writers.add(new DocWriter(rig.collection(name), documentBytes));

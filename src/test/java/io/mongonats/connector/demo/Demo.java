@@ -3,6 +3,7 @@ package io.mongonats.connector.demo;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
+import io.mongonats.connector.testing.ConnectorFixture;
 import io.mongonats.connector.testing.ConnectorProcess;
 import io.mongonats.connector.testing.MongoStandIn;
 import io.mongonats.connector.testing.NatsServer;
@@ -18,8 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The README's first command: nats-server on loopback, the in-process MongoDB stand-in with a small sample
@@ -34,12 +33,8 @@ public final class Demo {
         try (NatsServer nats = NatsServer.launch();
              MongoStandIn mongo = new MongoStandIn().start();
              MongoClient client = MongoClients.create(mongo.uri());
-             ConnectorProcess connector = ConnectorProcess.start("demo", Map.of(
-                     "connector.mongo.uri", mongo.uri(),
-                     "connector.nats.servers", nats.url(),
-                     "connector.replica-id", "demo-0",
-                     "connector.collections[0].database", "shop",
-                     "connector.collections[0].collection", "orders"), List.of());
+             ConnectorProcess connector = new ConnectorFixture(mongo.uri(), nats.url(), "demo-0")
+                     .watch("shop", "orders").start("demo");
              Connection connection = nats.connect()) {
             say("nats-server on %s, MongoDB stand-in on %s, connector log in %s", nats.url(), mongo.uri(), connector.logFile());
             say("connector: %s", connector.awaitLog("change stream open", Duration.ofSeconds(60)).strip());

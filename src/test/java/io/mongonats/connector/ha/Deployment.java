@@ -1,12 +1,14 @@
 package io.mongonats.connector.ha;
 
 import io.mongonats.connector.testing.Await;
+import io.mongonats.connector.testing.ConnectorFixture;
 import io.mongonats.connector.testing.ConnectorProcess;
 import io.mongonats.connector.testing.MongoStandIn;
 import io.mongonats.connector.testing.NatsCluster;
 import io.mongonats.connector.testing.SampleWriter;
 import io.mongonats.connector.testing.StreamReader;
 import io.mongonats.connector.testing.StreamReader.Received;
+import io.mongonats.connector.testing.Streams;
 import io.nats.client.Connection;
 import org.bson.Document;
 
@@ -21,9 +23,7 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.stream.LongStream;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -40,7 +40,7 @@ final class Deployment implements AutoCloseable {
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
     private static final Pattern HELD = Pattern.compile("held \\(epoch (\\d+)\\), (\\w+)");
-    private static final List<String> JVM_ARGS = List.of("-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+    private static final List<String> JVM_FLAGS = List.of("-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
     private final NatsCluster cluster;
     private final Connection nats;
@@ -77,23 +77,17 @@ final class Deployment implements AutoCloseable {
     /** Starts a replica with id {@code <database>-<name>} connecting to {@code natsServers}; does not wait. */
     String startReplica(String name, String natsServers) {
         String id = database + "-" + name;
-        Map<String, String> config = new LinkedHashMap<>();
-        config.put("connector.mongo.uri", mongo.uri());
-        config.put("connector.nats.servers", natsServers);
-        config.put("connector.replica-id", id);
-        config.put("connector.stream.replicas", "3");
-        config.put("connector.lease.bucket", leaseBucket());
-        config.put("connector.lease.members-bucket", "replicas-" + database);
-        config.put("connector.lease.ttl", TTL.toMillis() + "ms");
-        config.put("connector.lease.renew-deadline", "2500ms");
-        config.put("connector.lease.renew-interval", "1s");
-        config.put("connector.checkpoint.interval", "200ms");
-        config.put("connector.shutdown.timeout", "5s");
-        for (int i = 0; i < COLLECTIONS.size(); i++) {
-            config.put("connector.collections[" + i + "].database", database);
-            config.put("connector.collections[" + i + "].collection", COLLECTIONS.get(i));
-        }
-        replicas.put(id, ConnectorProcess.start(id, config, JVM_ARGS));
+        ConnectorFixture replica = ConnectorFixture.forTests(mongo.uri(), natsServers, id)
+                .watch(database, COLLECTIONS)
+                .set("connector.stream.replicas", "3")
+                .set("connector.lease.bucket", leaseBucket())
+                .set("connector.lease.members-bucket", "replicas-" + database)
+                .set("connector.lease.ttl", TTL.toMillis() + "ms")
+                .set("connector.lease.renew-deadline", "2500ms")
+                .set("connector.lease.renew-interval", "1s")
+                .set("connector.shutdown.timeout", "5s")
+                .jvmFlags(JVM_FLAGS);
+        replicas.put(id, replica.start(id));
         return id;
     }
 
@@ -222,34 +216,11 @@ final class Deployment implements AutoCloseable {
             long count = written.get(collection);
             assertTrue(count > 0, "nothing was written to " + collection);
             List<Received> messages = StreamReader.awaitCount(nats, stream(collection), count, Duration.ofSeconds(60));
-            assertExactlyOnceInOrder(stream(collection), messages, count);
+            Streams.assertExactlyOnceInOrder(stream(collection), messages, count);
             publishers.put(collection, assertNoFormerHolderAfterTakeover(stream(collection), messages, epochsMonotonic));
         }
         assertLiveCountsPlausible();
         return publishers;
-    }
-
-    private static void assertExactlyOnceInOrder(String stream, List<Received> messages, long count) {
-        Set<String> ids = new HashSet<>();
-        for (Received message : messages) {
-            assertTrue(ids.add(message.headers().get("Nats-Msg-Id").get(0)),
-                    stream + ": message id published twice, again at sequence " + message.sequence());
-        }
-        List<Long> ns = SampleWriter.fullDocumentNs(messages.stream()
-                .filter(message -> message.subject().endsWith(".insert")).toList());
-        if (!ns.equals(LongStream.range(0, count).boxed().toList())) {
-            Set<Long> distinct = new HashSet<>();
-            List<Long> duplicates = ns.stream().filter(n -> !distinct.add(n)).limit(10).toList();
-            List<Long> missing = LongStream.range(0, count).filter(n -> !distinct.contains(n)).limit(10).boxed().toList();
-            assertEquals(count, ns.size(), stream + ": inserts published: duplicates " + duplicates + ", missing " + missing);
-            int firstWrong = 0;
-            while (ns.get(firstWrong) == firstWrong) {
-                firstWrong++;
-            }
-            throw new AssertionError(stream + ": inserts out of order from position " + firstWrong + ": "
-                    + ns.subList(firstWrong, Math.min(ns.size(), firstWrong + 10)));
-        }
-        assertEquals(count, messages.size(), stream + ": messages other than the inserts");
     }
 
     /**

@@ -3,6 +3,7 @@ package io.mongonats.connector.it;
 import com.mongodb.client.MongoCollection;
 import io.mongonats.connector.checkpoint.Checkpoint;
 import io.mongonats.connector.testing.Await;
+import io.mongonats.connector.testing.ConnectorFixture;
 import io.mongonats.connector.testing.ConnectorProcess;
 import io.mongonats.connector.testing.StreamReader;
 import io.mongonats.connector.testing.StreamReader.Received;

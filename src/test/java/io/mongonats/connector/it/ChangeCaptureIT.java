@@ -2,10 +2,12 @@ package io.mongonats.connector.it;
 
 import com.mongodb.client.MongoCollection;
 import io.mongonats.connector.testing.Await;
+import io.mongonats.connector.testing.ConnectorFixture;
 import io.mongonats.connector.testing.ConnectorProcess;
 import io.mongonats.connector.testing.SampleWriter;
 import io.mongonats.connector.testing.StreamReader;
 import io.mongonats.connector.testing.StreamReader.Received;
+import io.mongonats.connector.testing.Streams;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -81,7 +83,7 @@ class ChangeCaptureIT {
             System.out.printf("BURST: %d events of 300 bytes written and published in %.2f s: %.0f events/s%n",
                     20_000, seconds, 20_000 / seconds);
             assertEquals(20_000, messages.size());
-            Streams.assertExactlyOnceInOrder(messages, 20_000);
+            Streams.assertExactlyOnceInOrder("burst_events", messages, 20_000);
         }
     }
 
@@ -112,13 +114,14 @@ class ChangeCaptureIT {
             items.insertMany(2);
             List<Received> ordersMessages = StreamReader.awaitCount(servers.connection, "yaml_orders", 3, Duration.ofSeconds(30));
             assertEquals("cdc.yaml.orders.insert", ordersMessages.get(0).subject());
-            Streams.assertExactlyOnceInOrder(StreamReader.awaitCount(servers.connection, "yaml_items", 2, Duration.ofSeconds(30)), 2);
+            Streams.assertExactlyOnceInOrder("yaml_items",
+                    StreamReader.awaitCount(servers.connection, "yaml_items", 2, Duration.ofSeconds(30)), 2);
         }
     }
 
     @Test
     void aBadConfigurationExitsNonZeroNamingEveryProblemWithoutSecrets() {
-        ConnectorFixture bad = new ConnectorFixture("mongodb://admin:hunter2@127.0.0.1:1", "http://nowhere", "bad")
+        ConnectorFixture bad = ConnectorFixture.forTests("mongodb://admin:hunter2@127.0.0.1:1", "http://nowhere", "bad")
                 .watch("shop", "orders").with("on-oversized", "ignore").with("full-document", "always")
                 .set("connector.lease.ttl", "1s");
         try (ConnectorProcess connector = bad.start("bad-config")) {

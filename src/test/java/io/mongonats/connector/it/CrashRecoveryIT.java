@@ -2,17 +2,17 @@ package io.mongonats.connector.it;
 
 import io.mongonats.connector.checkpoint.Checkpoint;
 import io.mongonats.connector.testing.Await;
+import io.mongonats.connector.testing.ConnectorFixture;
 import io.mongonats.connector.testing.ConnectorProcess;
 import io.mongonats.connector.testing.MongoStandIn;
-import io.mongonats.connector.testing.NatsServer;
 import io.mongonats.connector.testing.SampleWriter;
 import io.mongonats.connector.testing.StreamReader;
 import io.mongonats.connector.testing.StreamReader.Received;
+import io.mongonats.connector.testing.Streams;
 import io.nats.client.Connection;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -27,14 +27,15 @@ class CrashRecoveryIT {
 
     private static final Duration DUPLICATE_WINDOW = Duration.ofSeconds(2);
 
+    /** Fresh servers for each test: two tests restart one, and none should inherit another's oplog or streams. */
+    @RegisterExtension
+    final Servers servers = new Servers();
+
     @Test
     void aConnectorKilledMidBurstAndRestartedAfterTheDuplicateWindowPublishesEachChangeOnce() throws Exception {
-        try (NatsServer nats = NatsServer.launch();
-             MongoStandIn mongo = new MongoStandIn().start();
-             Connection connection = nats.connect();
-             SampleWriter writer = SampleWriter.open(mongo.uri(), "crash", "events", 300)) {
-            ConnectorFixture fixture = new ConnectorFixture(mongo.uri(), nats.url(), "crash-1")
-                    .watch("crash", "events")
+        Connection connection = servers.connection;
+        try (SampleWriter writer = SampleWriter.open(servers.mongo.uri(), "crash", "events", 300)) {
+            ConnectorFixture fixture = servers.connector("crash", "events").replicaId("crash-1")
                     .set("connector.stream.duplicate-window", DUPLICATE_WINDOW.toSeconds() + "s")
                     .set("connector.checkpoint.interval", "5s");
             long total = 30_000;
@@ -57,19 +58,17 @@ class CrashRecoveryIT {
                 System.out.printf("CRASH: %d of %d events published before SIGKILL; restart %s%n",
                         publishedBeforeCrash, total, resumed.substring(resumed.indexOf("resuming")));
                 assertTrue(publishedBeforeCrash < total, "the crash came after the burst was published");
-                Streams.assertExactlyOnceInOrder(messages, total);
+                Streams.assertExactlyOnceInOrder("crash_events", messages, total);
             }
         }
     }
 
     @Test
     void sigtermDrainsWritesTheCheckpointAtTheTailAndExitsInTime() throws Exception {
-        try (NatsServer nats = NatsServer.launch();
-             MongoStandIn mongo = new MongoStandIn().start();
-             Connection connection = nats.connect();
-             SampleWriter writer = SampleWriter.open(mongo.uri(), "sigterm", "events", 300);
-             ConnectorProcess connector = new ConnectorFixture(mongo.uri(), nats.url(), "sigterm")
-                     .watch("sigterm", "events").set("connector.checkpoint.interval", "1h").start("sigterm")) {
+        Connection connection = servers.connection;
+        try (SampleWriter writer = SampleWriter.open(servers.mongo.uri(), "sigterm", "events", 300);
+             ConnectorProcess connector = servers.connector("sigterm", "events").replicaId("sigterm")
+                     .set("connector.checkpoint.interval", "1h").start("sigterm")) {
             connector.awaitLog("change stream open", Duration.ofSeconds(60));
             writer.startContinuous(2_000);
             StreamReader.awaitCount(connection, "sigterm_events", 2_000, Duration.ofSeconds(30));
@@ -89,37 +88,33 @@ class CrashRecoveryIT {
 
     @Test
     void aNatsRestartMidStreamLosesAndDuplicatesNothing() throws Exception {
-        try (NatsServer nats = NatsServer.launch();
-             MongoStandIn mongo = new MongoStandIn().start();
-             SampleWriter writer = SampleWriter.open(mongo.uri(), "natsrestart", "events", 300);
-             ConnectorProcess connector = new ConnectorFixture(mongo.uri(), nats.url(), "nats-restart")
-                     .watch("natsrestart", "events").start("nats-restart")) {
+        try (SampleWriter writer = SampleWriter.open(servers.mongo.uri(), "natsrestart", "events", 300);
+             ConnectorProcess connector = servers.connector("natsrestart", "events").replicaId("nats-restart")
+                     .start("nats-restart")) {
             connector.awaitLog("resuming", Duration.ofSeconds(60));
             writer.startContinuous(500);
-            try (Connection connection = nats.connect()) {
-                StreamReader.awaitCount(connection, "natsrestart_events", 500, Duration.ofSeconds(30));
-            }
-            nats.stop();
-            nats.start();
-            try (Connection connection = nats.connect()) {
+            StreamReader.awaitCount(servers.connection, "natsrestart_events", 500, Duration.ofSeconds(30));
+            servers.nats.stop();
+            servers.nats.start();
+            // A connection of its own: the shared one may still be reconnecting.
+            try (Connection connection = servers.nats.connect()) {
                 long before = StreamReader.count(connection, "natsrestart_events");
                 StreamReader.awaitCount(connection, "natsrestart_events", before + 500, Duration.ofSeconds(60));
                 long written = writer.stop();
                 List<Received> messages = StreamReader.awaitCount(connection, "natsrestart_events", written, Duration.ofSeconds(60));
-                Streams.assertExactlyOnceInOrder(messages, written);
+                Streams.assertExactlyOnceInOrder("natsrestart_events", messages, written);
                 System.out.printf("NATS RESTART: %d events exactly once across the restart%n", written);
             }
         }
     }
 
     @Test
-    void aMongoRestartResumesFromTheStoredToken(@TempDir Path dir) throws Exception {
+    void aMongoRestartResumesFromTheStoredToken() throws Exception {
         // The H2 backend keeps the oplog across a restart of the stand-in, as a real replica set keeps its oplog.
-        try (NatsServer nats = NatsServer.launch();
-             MongoStandIn mongo = MongoStandIn.h2(dir.resolve("mongo.h2")).start();
-             Connection connection = nats.connect();
-             SampleWriter writer = SampleWriter.open(mongo.uri(), "mongorestart", "events", 300);
-             ConnectorProcess connector = new ConnectorFixture(mongo.uri(), nats.url(), "mongo-restart")
+        MongoStandIn mongo = servers.durableMongo();
+        Connection connection = servers.connection;
+        try (SampleWriter writer = SampleWriter.open(mongo.uri(), "mongorestart", "events", 300);
+             ConnectorProcess connector = ConnectorFixture.forTests(mongo.uri(), servers.nats.url(), "mongo-restart")
                      .watch("mongorestart", "events").start("mongo-restart")) {
             connector.awaitLog("resuming", Duration.ofSeconds(60));
             writer.insertMany(300);
@@ -138,7 +133,7 @@ class CrashRecoveryIT {
                 throw new AssertionError(e.getMessage() + "; missing n: " + LongStream.range(0, 600)
                         .filter(n -> !seen.contains(n)).boxed().toList() + "\n" + connector.logTail(30), e);
             }
-            Streams.assertExactlyOnceInOrder(messages, 600);
+            Streams.assertExactlyOnceInOrder("mongorestart_events", messages, 600);
             System.out.printf("MONGO RESTART: 600 events exactly once across a restart of the stand-in%n");
         }
     }

@@ -1,10 +1,12 @@
 package io.mongonats.connector.it;
 
+import io.mongonats.connector.testing.ConnectorFixture;
 import io.mongonats.connector.testing.ConnectorProcess;
 import io.mongonats.connector.testing.MongoStandIn;
 import io.mongonats.connector.testing.NatsServer;
 import io.mongonats.connector.testing.SampleWriter;
 import io.mongonats.connector.testing.StreamReader;
+import io.mongonats.connector.testing.Streams;
 import io.nats.client.AuthHandler;
 import io.nats.client.Connection;
 import io.nats.client.NKey;
@@ -28,7 +30,7 @@ class NatsAuthIT {
         try (NatsServer nats = new NatsServer(List.of("--user", "cdc", "--pass", PASSWORD),
                 options -> options.userInfo("cdc", PASSWORD)).start();
              MongoStandIn mongo = new MongoStandIn().start()) {
-            ConnectorFixture fixture = new ConnectorFixture(mongo.uri(), nats.url(), "auth-user").watch("auth", "user")
+            ConnectorFixture fixture = ConnectorFixture.forTests(mongo.uri(), nats.url(), "auth-user").watch("auth", "user")
                     .set("connector.nats.user", "cdc");
             assertCapturesChanges(fixture.set("connector.nats.password", PASSWORD), nats, mongo, "auth_user");
 
@@ -72,7 +74,7 @@ class NatsAuthIT {
         Files.writeString(seed, new String(user.getSeed()) + "\n");
         try (NatsServer nats = new NatsServer(List.of("-c", config.toString()), options -> options.authHandler(harnessAuth)).start();
              MongoStandIn mongo = new MongoStandIn().start()) {
-            assertCapturesChanges(new ConnectorFixture(mongo.uri(), nats.url(), "auth-nkey").watch("auth", "nkey")
+            assertCapturesChanges(ConnectorFixture.forTests(mongo.uri(), nats.url(), "auth-nkey").watch("auth", "nkey")
                     .set("connector.nats.nkey-seed-file", seed.toString()), nats, mongo, "auth_nkey");
         } finally {
             Files.deleteIfExists(config);
@@ -88,7 +90,7 @@ class NatsAuthIT {
              Connection connection = nats.connect()) {
             connector.awaitLog("change stream open", Duration.ofSeconds(60));
             writer.insertMany(10);
-            Streams.assertExactlyOnceInOrder(StreamReader.awaitCount(connection, stream, 10, Duration.ofSeconds(30)), 10);
+            Streams.assertExactlyOnceInOrder(stream, StreamReader.awaitCount(connection, stream, 10, Duration.ofSeconds(30)), 10);
             assertFalse(connector.logText().contains(PASSWORD));
         }
     }

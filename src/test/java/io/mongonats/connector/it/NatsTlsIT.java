@@ -1,10 +1,12 @@
 package io.mongonats.connector.it;
 
+import io.mongonats.connector.testing.ConnectorFixture;
 import io.mongonats.connector.testing.ConnectorProcess;
 import io.mongonats.connector.testing.MongoStandIn;
 import io.mongonats.connector.testing.NatsServer;
 import io.mongonats.connector.testing.SampleWriter;
 import io.mongonats.connector.testing.StreamReader;
+import io.mongonats.connector.testing.Streams;
 import io.nats.client.Connection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,7 +44,7 @@ class NatsTlsIT {
              MongoStandIn mongo = new MongoStandIn().start();
              SampleWriter writer = SampleWriter.open(mongo.uri(), "tls", "orders", 100);
              Connection connection = nats.connect();
-             ConnectorProcess connector = new ConnectorFixture(mongo.uri(), nats.url(), "tls-1").watch("tls", "orders")
+             ConnectorProcess connector = ConnectorFixture.forTests(mongo.uri(), nats.url(), "tls-1").watch("tls", "orders")
                      .set("connector.nats.tls.truststore-path", dir.resolve("trust.p12").toString())
                      .set("connector.nats.tls.truststore-password", PASSWORD)
                      .set("connector.nats.tls.keystore-path", dir.resolve("client.p12").toString())
@@ -50,7 +52,8 @@ class NatsTlsIT {
                      .start("tls")) {
             connector.awaitLog("change stream open", Duration.ofSeconds(60));
             writer.insertMany(5);
-            Streams.assertExactlyOnceInOrder(StreamReader.awaitCount(connection, "tls_orders", 5, Duration.ofSeconds(30)), 5);
+            Streams.assertExactlyOnceInOrder("tls_orders",
+                    StreamReader.awaitCount(connection, "tls_orders", 5, Duration.ofSeconds(30)), 5);
             assertEquals(200, connector.httpGet("/q/health/ready").status());
             assertFalse(connector.logText().contains(PASSWORD), "a keystore password leaked");
         }

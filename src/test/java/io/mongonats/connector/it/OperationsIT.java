@@ -1,9 +1,10 @@
 package io.mongonats.connector.it;
 
 import io.mongonats.connector.testing.Await;
+import io.mongonats.connector.testing.ConnectorFixture;
 import io.mongonats.connector.testing.ConnectorProcess;
-import io.mongonats.connector.testing.FreePorts;
 import io.mongonats.connector.testing.ConnectorProcess.HttpResult;
+import io.mongonats.connector.testing.FreePorts;
 import io.mongonats.connector.testing.MongoStandIn;
 import io.mongonats.connector.testing.NatsServer;
 import io.mongonats.connector.testing.SampleWriter;
@@ -33,7 +34,7 @@ class OperationsIT {
         Process mongo = MongoStandIn.spawn(port, null, dir.resolve("stand-in.log"), Duration.ofSeconds(60));
         String uri = "mongodb://127.0.0.1:" + port + "/?directConnection=true";
         try (NatsServer nats = NatsServer.launch();
-             ConnectorProcess connector = new ConnectorFixture(uri, nats.url(), "stall")
+             ConnectorProcess connector = ConnectorFixture.forTests(uri, nats.url(), "stall")
                      .watch("ops", "stall").set("connector.health.stall-timeout", "3s").start("stall")) {
             connector.awaitLog("change stream open", Duration.ofSeconds(60));
             assertEquals(200, connector.httpGet("/q/health/live").status());
@@ -56,7 +57,7 @@ class OperationsIT {
         try (NatsServer nats = new NatsServer(TOKEN).start();
              MongoStandIn mongo = new MongoStandIn().start();
              SampleWriter writer = SampleWriter.open(mongo.uri(), "ops", "metrics", 300);
-             ConnectorProcess connector = new ConnectorFixture(mongo.uri(), nats.url(), "ops-1")
+             ConnectorProcess connector = ConnectorFixture.forTests(mongo.uri(), nats.url(), "ops-1")
                      .watch("ops", "metrics")
                      .set("connector.nats.token", TOKEN)
                      .set("quarkus.log.console.json.enabled", "true")

@@ -4,10 +4,12 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import io.mongonats.connector.testing.Await;
+import io.mongonats.connector.testing.ConnectorFixture;
 import io.mongonats.connector.testing.ConnectorProcess;
 import io.mongonats.connector.testing.SampleWriter;
 import io.mongonats.connector.testing.StreamReader;
 import io.mongonats.connector.testing.StreamReader.Received;
+import io.mongonats.connector.testing.Streams;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import org.bson.Document;
@@ -64,7 +66,7 @@ class RealMongoReplicaSetIT {
     }
 
     private static ConnectorFixture connector(String database, String collection) {
-        return new ConnectorFixture(mongoUri(), natsUrl(), "real-" + collection).watch(database, collection);
+        return ConnectorFixture.forTests(mongoUri(), natsUrl(), "real-" + collection).watch(database, collection);
     }
 
     @Test
@@ -115,7 +117,7 @@ class RealMongoReplicaSetIT {
                     () -> System.nanoTime() - crashedAt > Duration.ofMillis(2500).toNanos());
             try (ConnectorProcess second = fixture.start("real-burst-2")) {
                 List<Received> messages = StreamReader.awaitCount(connection, "real_burst", total, Duration.ofSeconds(120));
-                Streams.assertExactlyOnceInOrder(messages, total);
+                Streams.assertExactlyOnceInOrder("real_burst", messages, total);
             }
         }
     }

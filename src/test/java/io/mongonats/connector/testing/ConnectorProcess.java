@@ -41,17 +41,10 @@ public final class ConnectorProcess implements AutoCloseable {
         this.process = process;
     }
 
-    public static ConnectorProcess start(Map<String, String> config) {
-        return start("connector", config, List.of());
-    }
-
-    public static ConnectorProcess start(Map<String, String> config, List<String> jvmArgs) {
-        return start("connector", config, jvmArgs);
-    }
-
     /**
      * Launches the application. {@code name} labels the log directory and messages. HTTP binds
      * 127.0.0.1 on a free port unless {@code config} sets {@code quarkus.http.host}/{@code port}.
+     * A connector's configuration is built with {@link ConnectorFixture}; this takes any keys.
      */
     public static ConnectorProcess start(String name, Map<String, String> config, List<String> jvmArgs) {
         Path jar = Path.of(System.getProperty("connector.app.jar", "target/quarkus-app/quarkus-run.jar"));

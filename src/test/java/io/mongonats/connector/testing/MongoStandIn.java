@@ -26,6 +26,7 @@ public final class MongoStandIn implements AutoCloseable {
 
     private final int port;
     private final Path h2File;
+    private final Path ownedDir;
     private MongoServer server;
 
     /** Memory backend on a free port; not started. */
@@ -39,8 +40,19 @@ public final class MongoStandIn implements AutoCloseable {
     }
 
     private MongoStandIn(int port, Path h2File) {
+        this(port, h2File, null);
+    }
+
+    private MongoStandIn(int port, Path h2File, Path ownedDir) {
         this.port = port;
         this.h2File = h2File;
+        this.ownedDir = ownedDir;
+    }
+
+    /** H2 backend in a temporary directory of its own, deleted by {@link #close()}, on a free port; not started. */
+    public static MongoStandIn h2() {
+        Path dir = TestFiles.createTempDir("mongo-h2-");
+        return new MongoStandIn(FreePorts.allocate(), dir.resolve("mongo.h2"), dir);
     }
 
     /** H2 backend persisted in {@code file}, on a free port; not started. */
@@ -90,6 +102,7 @@ public final class MongoStandIn implements AutoCloseable {
     @Override
     public void close() {
         stop();
+        TestFiles.deleteTree(ownedDir);
     }
 
     /**

@@ -78,8 +78,7 @@ public final class NatsServer implements AutoCloseable {
         process.start();
         Await.until(READY_TIMEOUT, "JetStream ready on " + url(), () -> {
             process.failIfExited(process.process());
-            try (Connection connection = Nats.connect(clientAuth.apply(Options.builder().server(url())
-                    .connectionTimeout(Duration.ofSeconds(1)).noReconnect().errorListener(new ErrorListener() { })).build())) {
+            try (Connection connection = Nats.connect(clientAuth.apply(probeOptions(url())).build())) {
                 connection.jetStreamManagement().getAccountStatistics();
                 return true;
             }
@@ -124,36 +123,38 @@ public final class NatsServer implements AutoCloseable {
 
     /** A new client connection that reconnects forever; the caller closes it. */
     public Connection connect() {
-        Options options = clientAuth.apply(Options.builder().server(url()).connectionTimeout(Duration.ofSeconds(2))
-                .maxReconnects(-1).reconnectWait(Duration.ofMillis(100))).build();
-        try {
-            return Nats.connect(options);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not connect to " + url(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while connecting to " + url(), e);
-        }
+        return connect(clientAuth.apply(reconnectingOptions(url())), url());
     }
 
     /** A new client connection to {@code urls} (comma-separated) that reconnects forever. */
     static Connection connect(String urls) {
-        Options options = Options.builder().server(urls).connectionTimeout(Duration.ofSeconds(2))
-                .maxReconnects(-1).reconnectWait(Duration.ofMillis(100)).build();
+        return connect(reconnectingOptions(urls), urls);
+    }
+
+    /** A connection for probes: fails instead of reconnecting, and logs nothing. */
+    static Connection connectOnce(String urls) throws IOException, InterruptedException {
+        return Nats.connect(probeOptions(urls).build());
+    }
+
+    private static Options.Builder reconnectingOptions(String urls) {
+        return Options.builder().server(urls).connectionTimeout(Duration.ofSeconds(2))
+                .maxReconnects(-1).reconnectWait(Duration.ofMillis(100));
+    }
+
+    private static Options.Builder probeOptions(String urls) {
+        return Options.builder().server(urls).connectionTimeout(Duration.ofSeconds(1))
+                .noReconnect().errorListener(new ErrorListener() { });
+    }
+
+    private static Connection connect(Options.Builder options, String urls) {
         try {
-            return Nats.connect(options);
+            return Nats.connect(options.build());
         } catch (IOException e) {
             throw new UncheckedIOException("Could not connect to " + urls, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while connecting to " + urls, e);
         }
-    }
-
-    /** A connection for probes: fails instead of reconnecting, and logs nothing. */
-    static Connection connectOnce(String urls) throws IOException, InterruptedException {
-        return Nats.connect(Options.builder().server(urls).connectionTimeout(Duration.ofSeconds(1))
-                .noReconnect().errorListener(new ErrorListener() { }).build());
     }
 
     @Override
