@@ -64,7 +64,7 @@ final class Rig implements AutoCloseable {
 
     /** A connector watching {@code collections} of database {@link #DATABASE}, with production defaults. */
     ConnectorFixture connector(String replicaId, List<String> collections) {
-        return new ConnectorFixture(mongoUri, nats.url(), replicaId).watch(DATABASE, collections);
+        return new ConnectorFixture(mongoUri, nats.url(), replicaId).snapshots("never").watch(DATABASE, collections);
     }
 
     /** Starts a connector, waits for /q/health/ready, and records the start-to-ready time. */

@@ -101,8 +101,10 @@ class ChangeCaptureIT {
                 "    - database: yaml",
                 "      collection: orders",
                 "      subject-prefix: cdc.yaml.orders",
+                "      snapshot: never",
                 "    - database: yaml",
                 "      collection: items",
+                "      snapshot: never",
                 ""));
         try (ConnectorProcess connector = ConnectorProcess.start("yaml",
                 Map.of("quarkus.config.locations", yaml.toString()), List.of());

@@ -14,6 +14,7 @@ public final class ConnectorFixture {
     private final Map<String, String> config = new LinkedHashMap<>();
     private List<String> jvmFlags = List.of();
     private int collections;
+    private String snapshotMode;
 
     /** Production defaults for every key not set here, and no JVM flags. */
     public ConnectorFixture(String mongoUri, String natsServers, String replicaId) {
@@ -22,11 +23,21 @@ public final class ConnectorFixture {
         replicaId(replicaId);
     }
 
-    /** As a test wants it: checkpoints every 200 ms, so that a restart finds a recent one, in a 256 MB heap. */
+    /**
+     * As a test wants it: checkpoints every 200 ms, so that a restart finds a recent one, in a 256 MB heap, and no
+     * initial snapshot (the streams hold the changes alone) unless a test asks for one with {@link #snapshots}.
+     */
     public static ConnectorFixture forTests(String mongoUri, String natsServers, String replicaId) {
         return new ConnectorFixture(mongoUri, natsServers, replicaId)
                 .set("connector.checkpoint.interval", "200ms")
+                .snapshots("never")
                 .jvmFlags(List.of("-Xmx256m"));
+    }
+
+    /** The snapshot mode of the collections watched from now on ({@code initial}, {@code never}, {@code when-needed}). */
+    public ConnectorFixture snapshots(String mode) {
+        snapshotMode = mode;
+        return this;
     }
 
     public ConnectorFixture natsServers(String urls) {
@@ -41,6 +52,9 @@ public final class ConnectorFixture {
     public ConnectorFixture watch(String database, String collection) {
         config.put("connector.collections[" + collections + "].database", database);
         config.put("connector.collections[" + collections + "].collection", collection);
+        if (snapshotMode != null) {
+            config.put("connector.collections[" + collections + "].snapshot", snapshotMode);
+        }
         collections++;
         return this;
     }
