@@ -7,8 +7,10 @@ import com.mongodb.client.MongoClients;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.mongonats.connector.checkpoint.KvCheckpointStore;
 import io.mongonats.connector.config.CollectionSpec;
+import io.mongonats.connector.config.ConfigValidationException;
 import io.mongonats.connector.config.ConfigValidator;
 import io.mongonats.connector.config.ConnectorConfig;
+import io.mongonats.connector.config.ConnectorSettings;
 import io.mongonats.connector.config.Secrets;
 import io.mongonats.connector.lease.KvLeaseStore;
 import io.mongonats.connector.lease.LeaseKeeper;
@@ -25,6 +27,7 @@ import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.JetStreamOptions;
 import io.nats.client.KeyValue;
+import io.quarkus.runtime.PreventFurtherStepsException;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -49,12 +52,15 @@ public class Supervisor {
 
     public enum Phase { STARTING, CONNECTING, RUNNING, FAILED, STOPPED }
 
+    private static final int EXIT_BAD_CONFIGURATION = 2;
+
     private final ConnectorConfig config;
     private final ConnectorMetrics metrics;
     private final Clock clock = Clock.systemUTC();
 
     private volatile Phase phase = Phase.STARTING;
     private volatile String problem;
+    private volatile ConnectorSettings settings;
     private volatile List<CollectionSpec> specs = List.of();
     private volatile MongoClient mongo;
     private volatile Connection nats;
@@ -68,10 +74,16 @@ public class Supervisor {
     }
 
     void onStart(@Observes StartupEvent event) {
-        specs = ConfigValidator.validate(config);
-        replicaId = config.replicaId().orElseGet(Supervisor::hostName).replaceAll("[^-_=.a-zA-Z0-9]", "_");
+        try {
+            settings = ConfigValidator.validate(config);
+        } catch (ConfigValidationException e) {
+            // Quarkus prints this exception's message alone, with no stack trace, and exits with its code.
+            throw new PreventFurtherStepsException(e.getMessage(), EXIT_BAD_CONFIGURATION);
+        }
+        specs = settings.collections();
+        replicaId = settings.replicaId().orElseGet(Supervisor::hostName).replaceAll("[^-_=.a-zA-Z0-9]", "_");
         LOG.infof("Replica %s watching %d collection(s) of %s, publishing to %s", replicaId, specs.size(),
-                Secrets.maskUri(config.mongo().uri()), config.nats().servers().stream().map(Secrets::maskUri).toList());
+                Secrets.maskUri(settings.mongo().uri()), settings.nats().servers().stream().map(Secrets::maskUri).toList());
         starter = new Thread(this::connectAndRun, "cdc-supervisor");
         starter.setDaemon(true);
         starter.start();
@@ -83,7 +95,7 @@ public class Supervisor {
             starter.interrupt();
             try {
                 // Whatever the starter was doing (connecting, provisioning, starting the lease loop) ends first.
-                starter.join(config.nats().connectTimeout().plus(config.nats().requestTimeout()).toMillis());
+                starter.join(settings.nats().connectTimeout().plus(settings.nats().requestTimeout()).toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -91,7 +103,7 @@ public class Supervisor {
         LeaseKeeper keeper = leaseKeeper;
         if (keeper != null) {
             LOG.infof("Replica %s shutting down: draining and releasing leases (at most %s)", replicaId,
-                    config.shutdown().timeout());
+                    settings.shutdown().timeout());
             try {
                 keeper.close();
             } catch (InterruptedException e) {
@@ -107,13 +119,13 @@ public class Supervisor {
     private void connectAndRun() {
         phase = Phase.CONNECTING;
         mongo = MongoClients.create(MongoClientSettings.builder()
-                .applyConnectionString(new ConnectionString(config.mongo().uri()))
+                .applyConnectionString(new ConnectionString(settings.mongo().uri()))
                 .applicationName("mongo-nats-connector/" + replicaId)
                 .build());
-        Duration backoff = config.publish().retryInitialBackoff();
+        Duration backoff = settings.publish().retryInitialBackoff();
         while (phase == Phase.CONNECTING) {
             try {
-                nats = NatsConnections.connect(config.nats(), "mongo-nats-connector/" + replicaId);
+                nats = NatsConnections.connect(settings.nats(), "mongo-nats-connector/" + replicaId);
                 startLeaseKeeper();
                 if (phase == Phase.CONNECTING) {
                     phase = Phase.RUNNING;
@@ -127,10 +139,10 @@ public class Supervisor {
                 return;
             } catch (Exception e) {
                 closeNats();
-                String message = Secrets.scrub(String.valueOf(e.getMessage()), config.nats().password().orElse(null));
+                String message = Secrets.scrub(String.valueOf(e.getMessage()), settings.nats().password().orElse(null));
                 if (!message.equals(problem)) {
                     LOG.warnf("Cannot start streaming yet: %s; retrying with backoff up to %s", message,
-                            config.publish().retryMaxBackoff());
+                            settings.publish().retryMaxBackoff());
                     problem = message;
                 }
                 try {
@@ -138,34 +150,34 @@ public class Supervisor {
                 } catch (InterruptedException interrupted) {
                     return;
                 }
-                backoff = backoff.multipliedBy(2).compareTo(config.publish().retryMaxBackoff()) > 0
-                        ? config.publish().retryMaxBackoff() : backoff.multipliedBy(2);
+                backoff = backoff.multipliedBy(2).compareTo(settings.publish().retryMaxBackoff()) > 0
+                        ? settings.publish().retryMaxBackoff() : backoff.multipliedBy(2);
             }
         }
     }
 
     private void startLeaseKeeper() throws Exception {
-        Buckets buckets = new Buckets(nats, config.stream(), config.nats().requestTimeout());
-        JetStreamOptions requests = JetStreamOptions.builder().requestTimeout(config.nats().requestTimeout()).build();
-        KeyValue leases = buckets.ensure(config.lease().bucket(), config.lease().ttl(), "mongo-nats-connector leases");
-        KeyValue members = buckets.ensure(config.lease().membersBucket(), config.lease().ttl(),
+        Buckets buckets = new Buckets(nats, settings.stream(), settings.nats().requestTimeout());
+        JetStreamOptions requests = JetStreamOptions.builder().requestTimeout(settings.nats().requestTimeout()).build();
+        KeyValue leases = buckets.ensure(settings.lease().bucket(), settings.lease().ttl(), "mongo-nats-connector leases");
+        KeyValue members = buckets.ensure(settings.lease().membersBucket(), settings.lease().ttl(),
                 "mongo-nats-connector live replicas");
-        KeyValue checkpointBucket = buckets.ensure(config.checkpoint().bucket(), Duration.ZERO,
+        KeyValue checkpointBucket = buckets.ensure(settings.checkpoint().bucket(), Duration.ZERO,
                 "mongo-nats-connector resume positions and recorded gaps");
         JetStreamManagement management = nats.jetStreamManagement(requests);
-        StreamProvisioner streams = new StreamProvisioner(management, config.stream());
+        StreamProvisioner streams = new StreamProvisioner(management, settings.stream());
         for (CollectionSpec spec : specs) {
             streams.ensure(spec);
         }
         KvCheckpointStore checkpoints = new KvCheckpointStore(checkpointBucket);
         KvLeaseStore leaseStore = new KvLeaseStore(leases, members);
-        WorkerSettings settings = WorkerSettings.from(config);
+        WorkerSettings workerSettings = WorkerSettings.from(settings);
         PublishWindow.Factory windows = new PublishWindow.Factory(nats.jetStream(requests),
                 () -> (int) nats.getServerInfo().getMaxPayload());
         LeaseKeeper keeper = new LeaseKeeper(replicaId, specs, leaseStore, leaseStore,
-                new LeaseKeeper.Timings(config.lease().ttl(), config.lease().renewDeadline(),
-                        config.lease().renewInterval(), config.shutdown().timeout()),
-                (spec, grant) -> new CollectionWorker(spec, mongo, management, checkpoints, settings,
+                new LeaseKeeper.Timings(settings.lease().ttl(), settings.lease().renewDeadline(),
+                        settings.lease().renewInterval(), settings.shutdown().timeout()),
+                (spec, grant) -> new CollectionWorker(spec, mongo, management, checkpoints, workerSettings,
                         grant, metrics, clock, windows),
                 metrics, clock);
         ConnectorGauges.register(metrics, specs, keeper, clock);
@@ -173,7 +185,7 @@ public class Supervisor {
         problem = null;
         keeper.start();
         LOG.infof("Replica %s ready: competing for %d lease(s) in bucket %s", replicaId, specs.size(),
-                config.lease().bucket());
+                settings.lease().bucket());
     }
 
     private void fail(String why) {
@@ -231,10 +243,10 @@ public class Supervisor {
     }
 
     public Duration renewInterval() {
-        return config.lease().renewInterval();
+        return settings.lease().renewInterval();
     }
 
     public Duration stallTimeout() {
-        return config.health().stallTimeout();
+        return settings.health().stallTimeout();
     }
 }

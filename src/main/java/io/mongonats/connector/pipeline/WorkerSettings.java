@@ -1,6 +1,6 @@
 package io.mongonats.connector.pipeline;
 
-import io.mongonats.connector.config.ConnectorConfig;
+import io.mongonats.connector.config.ConnectorSettings;
 
 import java.time.Duration;
 
@@ -8,7 +8,7 @@ import java.time.Duration;
 public record WorkerSettings(int batchSize, Duration maxAwaitTime, int maxInFlight, Duration ackTimeout,
                              Duration retryInitialBackoff, Duration retryMaxBackoff, Duration checkpointInterval) {
 
-    public static WorkerSettings from(ConnectorConfig config) {
+    public static WorkerSettings from(ConnectorSettings config) {
         return new WorkerSettings(config.mongo().batchSize(), config.mongo().maxAwaitTime(),
                 config.publish().maxInFlight(), config.publish().ackTimeout(),
                 config.publish().retryInitialBackoff(), config.publish().retryMaxBackoff(),
