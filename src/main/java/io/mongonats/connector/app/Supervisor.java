@@ -7,7 +7,6 @@ import com.mongodb.client.MongoClients;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.mongonats.connector.checkpoint.KvCheckpointStore;
 import io.mongonats.connector.config.CollectionSpec;
-import io.mongonats.connector.config.ConfigValidationException;
 import io.mongonats.connector.config.ConfigValidator;
 import io.mongonats.connector.config.ConnectorConfig;
 import io.mongonats.connector.config.ConnectorSettings;
@@ -27,7 +26,6 @@ import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.JetStreamOptions;
 import io.nats.client.KeyValue;
-import io.quarkus.runtime.PreventFurtherStepsException;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -52,8 +50,6 @@ public class Supervisor {
 
     public enum Phase { STARTING, CONNECTING, RUNNING, FAILED, STOPPED }
 
-    private static final int EXIT_BAD_CONFIGURATION = 2;
-
     private final ConnectorConfig config;
     private final ConnectorMetrics metrics;
     private final Clock clock = Clock.systemUTC();
@@ -74,12 +70,8 @@ public class Supervisor {
     }
 
     void onStart(@Observes StartupEvent event) {
-        try {
-            settings = ConfigValidator.validate(config);
-        } catch (ConfigValidationException e) {
-            // Quarkus prints this exception's message alone, with no stack trace, and exits with its code.
-            throw new PreventFurtherStepsException(e.getMessage(), EXIT_BAD_CONFIGURATION);
-        }
+        // A bad configuration throws a ConfigurationException: Quarkus prints the list of problems and exits non-zero.
+        settings = ConfigValidator.validate(config);
         specs = settings.collections();
         replicaId = settings.replicaId().orElseGet(Supervisor::hostName).replaceAll("[^-_=.a-zA-Z0-9]", "_");
         LOG.infof("Replica %s watching %d collection(s) of %s, publishing to %s", replicaId, specs.size(),

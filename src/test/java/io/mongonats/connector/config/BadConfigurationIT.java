@@ -30,7 +30,7 @@ class BadConfigurationIT {
             int exit = connector.waitForExit(Duration.ofSeconds(60));
             String log = connector.logText();
 
-            assertEquals(2, exit, log);
+            assertEquals(1, exit, "Quarkus' exit code for a configuration error\n" + log);
             assertTrue(log.contains("Invalid configuration, 6 problem(s); fix them and start again:"), log);
             for (String problem : List.of(
                     "connector.mongo.uri: must be a MongoDB connection string starting with mongodb://",
