@@ -32,7 +32,8 @@ final class LeaseCluster {
     static CollectionSpec spec(String collection) {
         return new CollectionSpec("shop", collection, "S-" + collection, "cdc.shop." + collection,
                 CollectionSpec.FullDocumentMode.DEFAULT, CollectionSpec.BeforeChangeMode.OFF, List.of(),
-                CollectionSpec.OversizedPolicy.STOP, null, CollectionSpec.LostPositionPolicy.STOP);
+                CollectionSpec.OversizedPolicy.STOP, null, CollectionSpec.LostPositionPolicy.STOP,
+                io.mongonats.connector.config.SnapshotMode.NEVER);
     }
 
     /** A replica that takes part in the rounds from now on; it heartbeats at once, as on start. */
