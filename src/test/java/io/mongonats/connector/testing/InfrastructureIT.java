@@ -7,10 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 
+import org.bson.BsonDocument;
 import org.bson.Document;
 import org.bson.RawBsonDocument;
 import org.bson.codecs.DocumentCodec;
@@ -115,6 +119,36 @@ class InfrastructureIT {
                 assertEquals(5, collection.countDocuments());
                 SampleWriter writer = new SampleWriter(collection);
                 assertEquals(5, writer.nextN());
+            }
+        }
+    }
+
+    @Test
+    void aChangeStreamResumedAcrossAnH2RestartMissesNoChange(@TempDir Path dir) {
+        // A stopped clock puts every change in one second, the case in which the stand-in's oplog counter, which
+        // starts again at 1 after a restart, would stamp the second change before the first (see MongoStandIn).
+        Clock stopped = Clock.fixed(Instant.parse("2026-11-23T18:00:00Z"), ZoneOffset.UTC);
+        try (MongoStandIn mongo = MongoStandIn.h2(dir.resolve("mongo.h2"), stopped).start()) {
+            BsonDocument token;
+            try (MongoClient client = MongoClients.create(mongo.uri())) {
+                MongoCollection<Document> collection = client.getDatabase("db").getCollection("c");
+                try (MongoChangeStreamCursor<ChangeStreamDocument<Document>> cursor = collection.watch().cursor()) {
+                    collection.insertOne(new Document("_id", 1));
+                    Await.untilValue(TIMEOUT, "insert event before the restart", cursor::tryNext);
+                    token = cursor.getResumeToken();
+                }
+            }
+            mongo.stop();
+            mongo.start();
+            try (MongoClient client = MongoClients.create(mongo.uri())) {
+                MongoCollection<Document> collection = client.getDatabase("db").getCollection("c");
+                collection.insertOne(new Document("_id", 2));
+                try (MongoChangeStreamCursor<ChangeStreamDocument<Document>> cursor =
+                             collection.watch().resumeAfter(token).cursor()) {
+                    ChangeStreamDocument<Document> event = Await.untilValue(Duration.ofSeconds(5),
+                            "the change made after the restart, resuming after " + token.toJson(), cursor::tryNext);
+                    assertEquals(2, event.getDocumentKey().getInt32("_id").getValue());
+                }
             }
         }
     }

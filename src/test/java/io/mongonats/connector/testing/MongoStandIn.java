@@ -3,12 +3,17 @@ package io.mongonats.connector.testing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 
 import de.bwaldvogel.mongo.MongoBackend;
+import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.bson.BsonTimestamp;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 
@@ -18,6 +23,13 @@ import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
  * stopped and started again at the same address. The memory backend loses everything on
  * {@link #stop()}; the H2 backend keeps documents and oplog (resume tokens stay valid).
  * See /work/shared/ENVIRONMENT.md for how it differs from a real mongod.
+ *
+ * <p>The stand-in stamps an oplog entry Timestamp(wall-clock second, counter), and its counter starts again at 1
+ * with every server instance (de.bwaldvogel {@code OplogClock}). Restarted on an H2 file within the second of its
+ * newest entry, it would stamp new changes before changes it has already reported, and a change stream resumed
+ * after one of those would skip them for good (how CrashRecoveryIT once lost 22 of 600). A real mongod never issues
+ * an oplog time below one it has issued, so {@link #start()} runs the restarted server on a clock that reads no
+ * earlier than the second after its newest oplog entry.
  */
 public final class MongoStandIn implements AutoCloseable {
 
@@ -27,6 +39,7 @@ public final class MongoStandIn implements AutoCloseable {
     private final int port;
     private final Path h2File;
     private final Path ownedDir;
+    private final Clock clock;
     private MongoServer server;
 
     /** Memory backend on a free port; not started. */
@@ -40,19 +53,20 @@ public final class MongoStandIn implements AutoCloseable {
     }
 
     private MongoStandIn(int port, Path h2File) {
-        this(port, h2File, null);
+        this(port, h2File, null, Clock.systemUTC());
     }
 
-    private MongoStandIn(int port, Path h2File, Path ownedDir) {
+    private MongoStandIn(int port, Path h2File, Path ownedDir, Clock clock) {
         this.port = port;
         this.h2File = h2File;
         this.ownedDir = ownedDir;
+        this.clock = clock;
     }
 
     /** H2 backend in a temporary directory of its own, deleted by {@link #close()}, on a free port; not started. */
     public static MongoStandIn h2() {
         Path dir = TestFiles.createTempDir("mongo-h2-");
-        return new MongoStandIn(FreePorts.allocate(), dir.resolve("mongo.h2"), dir);
+        return new MongoStandIn(FreePorts.allocate(), dir.resolve("mongo.h2"), dir, Clock.systemUTC());
     }
 
     /** H2 backend persisted in {@code file}, on a free port; not started. */
@@ -65,17 +79,62 @@ public final class MongoStandIn implements AutoCloseable {
         return new MongoStandIn(port, file);
     }
 
+    /** H2 backend persisted in {@code file}, on a free port, stamping the oplog from {@code clock}; not started. */
+    public static MongoStandIn h2(Path file, Clock clock) {
+        return new MongoStandIn(FreePorts.allocate(), file, null, clock);
+    }
+
     /** Starts listening (again) on the same port with a fresh backend instance. */
     public synchronized MongoStandIn start() {
         if (server != null) {
             throw new IllegalStateException("MongoStandIn on port " + port + " is already running");
         }
-        MongoBackend backend = h2File == null ? new MemoryBackend() : new H2Backend(h2File.toString());
+        FloorClock backendClock = new FloorClock(clock);
+        MongoBackend backend = h2File == null ? new MemoryBackend() : new H2Backend(h2File.toString(), backendClock);
         MongoServer started = new MongoServer(backend);
         started.enableOplog();
+        backendClock.raiseTo(Instant.ofEpochSecond(newestOplogSecond(backend) + 1));
         started.bind("127.0.0.1", port);
         server = started;
         return this;
+    }
+
+    private static long newestOplogSecond(MongoBackend backend) {
+        MongoCollection<?> oplog = backend.resolveDatabase("local").resolveCollection("oplog.rs", false);
+        return oplog == null ? 0 : oplog.queryAllAsStream()
+                .mapToLong(entry -> Integer.toUnsignedLong(((BsonTimestamp) entry.get("ts")).getTime()))
+                .max().orElse(0);
+    }
+
+    /** Reads as {@code base}, but never earlier than a floor. */
+    private static final class FloorClock extends Clock {
+
+        private final Clock base;
+        private volatile Instant floor = Instant.MIN;
+
+        FloorClock(Clock base) {
+            this.base = base;
+        }
+
+        void raiseTo(Instant instant) {
+            floor = instant;
+        }
+
+        @Override
+        public Instant instant() {
+            Instant now = base.instant();
+            return now.isBefore(floor) ? floor : now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return base.getZone();
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException("the stand-in's clock keeps its zone");
+        }
     }
 
     /** Closes all client connections and the backend (H2 is flushed to its file). */
