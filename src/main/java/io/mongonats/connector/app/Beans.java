@@ -1,7 +1,9 @@
 package io.mongonats.connector.app;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.mongonats.connector.config.ConfigValidator;
 import io.mongonats.connector.config.ConnectorConfig;
+import io.mongonats.connector.config.ConnectorSettings;
 import io.mongonats.connector.metrics.ConnectorMetrics;
 import io.mongonats.connector.status.Dependencies;
 import io.mongonats.connector.status.StatusBoard;
@@ -16,10 +18,17 @@ public class Beans {
     public static final String MONGODB = "mongodb";
     public static final String NATS = "nats";
 
+    /** Checked before anything else is made: a bad configuration stops the start with the list of its problems. */
     @Produces
     @Singleton
-    StatusBoard statusBoard(ConnectorConfig config) {
-        return new StatusBoard(config.replicaId().orElseGet(Beans::hostName).replaceAll("[^-_=.a-zA-Z0-9]", "_"));
+    ConnectorSettings settings(ConnectorConfig config) {
+        return ConfigValidator.validate(config);
+    }
+
+    @Produces
+    @Singleton
+    StatusBoard statusBoard(ConnectorSettings settings) {
+        return new StatusBoard(settings.replicaId().orElseGet(Beans::hostName).replaceAll("[^-_=.a-zA-Z0-9]", "_"));
     }
 
     @Produces

@@ -6,13 +6,13 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import io.mongonats.connector.checkpoint.KvCheckpointStore;
 import io.mongonats.connector.config.CollectionSpec;
-import io.mongonats.connector.config.ConfigValidator;
-import io.mongonats.connector.config.ConnectorConfig;
+import io.mongonats.connector.config.ConnectorSettings;
 import io.mongonats.connector.config.Secrets;
 import io.mongonats.connector.lease.KvLeaseStore;
 import io.mongonats.connector.lease.LeaseKeeper;
 import io.mongonats.connector.metrics.ConnectorGauges;
 import io.mongonats.connector.metrics.ConnectorMetrics;
+import io.mongonats.connector.pipeline.Backoff;
 import io.mongonats.connector.pipeline.WorkerSettings;
 import io.mongonats.connector.sink.Buckets;
 import io.mongonats.connector.sink.NatsAvailability;
@@ -54,31 +54,29 @@ public class Supervisor {
 
     private static final Logger LOG = Logger.getLogger(Supervisor.class);
 
-    private final ConnectorConfig config;
+    private final ConnectorSettings settings;
     private final ConnectorMetrics metrics;
     private final StatusBoard board;
     private final Dependencies dependencies;
     private final NatsAvailability availability = new NatsAvailability();
     private final Clock clock = Clock.systemUTC();
 
-    private List<CollectionSpec> specs = List.of();
     private ExecutorService executor;
     private Future<?> connecting;
     private volatile MongoClient mongo;
     private volatile Connection nats;
     private volatile LeaseKeeper leaseKeeper;
 
-    public Supervisor(ConnectorConfig config, ConnectorMetrics metrics, StatusBoard board, Dependencies dependencies) {
-        this.config = config;
+    public Supervisor(ConnectorSettings settings, ConnectorMetrics metrics, StatusBoard board, Dependencies dependencies) {
+        this.settings = settings;
         this.metrics = metrics;
         this.board = board;
         this.dependencies = dependencies;
     }
 
     void onStart(@Observes StartupEvent event) {
-        specs = ConfigValidator.validate(config);
-        LOG.infof("Replica %s watching %d collection(s) of %s, publishing to %s", replicaId(), specs.size(),
-                Secrets.maskUri(config.mongo().uri()), config.nats().servers().stream().map(Secrets::maskUri).toList());
+        LOG.infof("Replica %s watching %d collection(s) of %s, publishing to %s", replicaId(), specs().size(),
+                Secrets.maskUri(settings.mongo().uri()), settings.nats().servers().stream().map(Secrets::maskUri).toList());
         executor = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("cdc-supervisor").daemon(true).factory());
         connecting = executor.submit(this::connectAndRun);
     }
@@ -90,7 +88,7 @@ public class Supervisor {
             executor.shutdown();
             try {
                 // Whatever the starter was doing (connecting, provisioning, starting the lease loop) ends first.
-                executor.awaitTermination(config.nats().connectTimeout().plus(config.nats().requestTimeout()).toMillis(),
+                executor.awaitTermination(settings.nats().connectTimeout().plus(settings.nats().requestTimeout()).toMillis(),
                         TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -99,7 +97,7 @@ public class Supervisor {
         LeaseKeeper keeper = leaseKeeper;
         if (keeper != null) {
             LOG.infof("Replica %s shutting down: draining and releasing leases (at most %s)", replicaId(),
-                    config.shutdown().timeout());
+                    settings.shutdown().timeout());
             try {
                 keeper.close();
             } catch (InterruptedException e) {
@@ -116,15 +114,15 @@ public class Supervisor {
     private void connectAndRun() {
         phase(Phase.CONNECTING, null);
         mongo = MongoClients.create(MongoClientSettings.builder()
-                .applyConnectionString(new ConnectionString(config.mongo().uri()))
+                .applyConnectionString(new ConnectionString(settings.mongo().uri()))
                 .applicationName("mongo-nats-connector/" + replicaId())
                 .build());
         dependencies.set(Beans.MONGODB, new MongoProbe(mongo));
-        Duration backoff = config.publish().retryInitialBackoff();
+        Backoff backoff = new Backoff(settings.publish().retryInitialBackoff(), settings.publish().retryMaxBackoff());
         String problem = null;
         while (!Thread.currentThread().isInterrupted()) {
             try {
-                nats = NatsConnections.connect(config.nats(), "mongo-nats-connector/" + replicaId(), availability);
+                nats = NatsConnections.connect(settings.nats(), "mongo-nats-connector/" + replicaId(), availability);
                 dependencies.set(Beans.NATS, new NatsProbe(nats));
                 startLeaseKeeper();
                 phase(Phase.RUNNING, null);
@@ -137,50 +135,48 @@ public class Supervisor {
                 return;
             } catch (Exception e) {
                 closeNats();
-                String message = Secrets.scrub(String.valueOf(e.getMessage()), config.nats().password().orElse(null));
+                String message = Secrets.scrub(String.valueOf(e.getMessage()), settings.nats().password().orElse(null));
                 if (!message.equals(problem)) {
                     LOG.warnf("Cannot start streaming yet: %s; retrying with backoff up to %s", message,
-                            config.publish().retryMaxBackoff());
+                            settings.publish().retryMaxBackoff());
                     problem = message;
                 }
                 phase(Phase.CONNECTING, message);
                 try {
-                    Thread.sleep(backoff.toMillis());
+                    Thread.sleep(backoff.next().toMillis());
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
                     return;
                 }
-                backoff = backoff.multipliedBy(2).compareTo(config.publish().retryMaxBackoff()) > 0
-                        ? config.publish().retryMaxBackoff() : backoff.multipliedBy(2);
             }
         }
     }
 
     private void startLeaseKeeper() throws Exception {
-        Buckets buckets = new Buckets(nats, config.stream(), config.nats().requestTimeout());
-        JetStreamOptions requests = JetStreamOptions.builder().requestTimeout(config.nats().requestTimeout()).build();
-        KeyValue leases = buckets.ensure(config.lease().bucket(), config.lease().ttl(), "mongo-nats-connector leases");
-        KeyValue members = buckets.ensure(config.lease().membersBucket(), config.lease().ttl(),
+        Buckets buckets = new Buckets(nats, settings.stream(), settings.nats().requestTimeout());
+        JetStreamOptions requests = JetStreamOptions.builder().requestTimeout(settings.nats().requestTimeout()).build();
+        KeyValue leases = buckets.ensure(settings.lease().bucket(), settings.lease().ttl(), "mongo-nats-connector leases");
+        KeyValue members = buckets.ensure(settings.lease().membersBucket(), settings.lease().ttl(),
                 "mongo-nats-connector live replicas");
-        KeyValue checkpointBucket = buckets.ensure(config.checkpoint().bucket(), Duration.ZERO,
+        KeyValue checkpointBucket = buckets.ensure(settings.checkpoint().bucket(), Duration.ZERO,
                 "mongo-nats-connector resume positions and recorded gaps");
         JetStreamManagement management = nats.jetStreamManagement(requests);
-        StreamProvisioner streams = new StreamProvisioner(management, config.stream());
-        for (CollectionSpec spec : specs) {
+        StreamProvisioner streams = new StreamProvisioner(management, settings.stream());
+        for (CollectionSpec spec : specs()) {
             streams.ensure(spec);
         }
         KvLeaseStore leaseStore = new KvLeaseStore(leases, members);
         CollectionWorkers workers = new CollectionWorkers(mongo, nats, nats.jetStream(requests), management,
-                new KvCheckpointStore(checkpointBucket), availability, WorkerSettings.from(config), metrics, board, clock);
-        LeaseKeeper keeper = new LeaseKeeper(replicaId(), specs, leaseStore, leaseStore,
-                new LeaseKeeper.Timings(config.lease().ttl(), config.lease().renewDeadline(),
-                        config.lease().renewInterval(), config.shutdown().timeout()),
+                new KvCheckpointStore(checkpointBucket), availability, WorkerSettings.from(settings), metrics, board, clock);
+        LeaseKeeper keeper = new LeaseKeeper(replicaId(), specs(), leaseStore, leaseStore,
+                new LeaseKeeper.Timings(settings.lease().ttl(), settings.lease().renewDeadline(),
+                        settings.lease().renewInterval(), settings.shutdown().timeout()),
                 workers, metrics, board, clock);
-        ConnectorGauges.register(metrics, specs, board, clock);
+        ConnectorGauges.register(metrics, specs(), board, clock);
         leaseKeeper = keeper;
         keeper.start();
-        LOG.infof("Replica %s ready: competing for %d lease(s) in bucket %s", replicaId(), specs.size(),
-                config.lease().bucket());
+        LOG.infof("Replica %s ready: competing for %d lease(s) in bucket %s", replicaId(), specs().size(),
+                settings.lease().bucket());
     }
 
     private void fail(String why) {
@@ -205,6 +201,10 @@ public class Supervisor {
             }
             nats = null;
         }
+    }
+
+    private List<CollectionSpec> specs() {
+        return settings.collections();
     }
 
     private String replicaId() {

@@ -3,11 +3,17 @@ package io.mongonats.connector.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** The operator's contract: every key under {@code connector.}; the README documents each one. */
+/**
+ * The operator's contract: every key under {@code connector.}; the README documents each one.
+ *
+ * <p>Every value is read as text and is optional here, so that SmallRye never rejects one on its own (it treats an
+ * empty value as missing and stops at the first conversion error in a separate message). {@link ConfigValidator}
+ * converts and checks them all, reports every problem in one list, and returns the {@link ConnectorSettings} the
+ * rest of the connector reads. A key with a default has it here; set to an empty value, it is reported as empty.
+ */
 @ConfigMapping(prefix = "connector")
 public interface ConnectorConfig {
 
@@ -37,22 +43,23 @@ public interface ConnectorConfig {
     interface Snapshot {
         /** Documents read per chunk: memory holds at most one chunk per collection. */
         @WithDefault("2000")
-        int chunkSize();
+        Optional<String> chunkSize();
     }
 
     interface Mongo {
-        /** May hold credentials: never logged unmasked. */
-        String uri();
+        /** Required. May hold credentials: never logged unmasked. */
+        Optional<String> uri();
 
         @WithDefault("1000")
-        int batchSize();
+        Optional<String> batchSize();
 
         @WithDefault("1s")
-        Duration maxAwaitTime();
+        Optional<String> maxAwaitTime();
     }
 
     interface Nats {
-        List<String> servers();
+        /** Required: comma-separated URLs. */
+        Optional<List<String>> servers();
 
         Optional<String> credentialsFile();
 
@@ -67,11 +74,11 @@ public interface ConnectorConfig {
         Tls tls();
 
         @WithDefault("5s")
-        Duration connectTimeout();
+        Optional<String> connectTimeout();
 
         /** Timeout of JetStream API calls: stream info, KV reads and writes. */
         @WithDefault("5s")
-        Duration requestTimeout();
+        Optional<String> requestTimeout();
     }
 
     interface Tls {
@@ -87,109 +94,119 @@ public interface ConnectorConfig {
     interface Stream {
         /** file or memory. */
         @WithDefault("file")
-        String storage();
+        Optional<String> storage();
 
         @WithDefault("1")
-        int replicas();
+        Optional<String> replicas();
 
         @WithDefault("2m")
-        Duration duplicateWindow();
+        Optional<String> duplicateWindow();
 
         /** Only limits is accepted: the stream's last message must stay for exactly-once resumption. */
         @WithDefault("limits")
-        String retention();
+        Optional<String> retention();
 
         /** 0 keeps messages until other limits remove them. */
         @WithDefault("0s")
-        Duration maxAge();
+        Optional<String> maxAge();
     }
 
     interface Publish {
         /** Published but not yet acknowledged events per collection: the backpressure window. */
         @WithDefault("1024")
-        int maxInFlight();
+        Optional<String> maxInFlight();
 
         @WithDefault("5s")
-        Duration ackTimeout();
+        Optional<String> ackTimeout();
 
         @WithDefault("200ms")
-        Duration retryInitialBackoff();
+        Optional<String> retryInitialBackoff();
 
         @WithDefault("10s")
-        Duration retryMaxBackoff();
+        Optional<String> retryMaxBackoff();
     }
 
     interface Checkpoint {
         @WithDefault("mongo-nats-checkpoints")
-        String bucket();
+        Optional<String> bucket();
 
         @WithDefault("1s")
-        Duration interval();
+        Optional<String> interval();
     }
 
     interface Lease {
         @WithDefault("mongo-nats-leases")
-        String bucket();
+        Optional<String> bucket();
 
         /** Heartbeats of live replicas, used to share collections evenly. */
         @WithDefault("mongo-nats-replicas")
-        String membersBucket();
+        Optional<String> membersBucket();
 
         @WithDefault("10s")
-        Duration ttl();
+        Optional<String> ttl();
 
         @WithDefault("6s")
-        Duration renewDeadline();
+        Optional<String> renewDeadline();
 
         @WithDefault("2s")
-        Duration renewInterval();
+        Optional<String> renewInterval();
     }
 
     interface Shutdown {
         /** How long SIGTERM may take to drain acknowledgements, checkpoint and release leases. */
         @WithDefault("10s")
-        Duration timeout();
+        Optional<String> timeout();
     }
 
     interface Health {
         /** Liveness fails when a streaming worker has made no progress for this long (a hung call). */
         @WithDefault("60s")
-        Duration stallTimeout();
+        Optional<String> stallTimeout();
     }
 
-    interface Collection {
-        String database();
+    /** One watched collection: where it is, where its changes go, and its options. */
+    interface Collection extends CollectionOptions {
+        /** Required. */
+        Optional<String> database();
 
-        String collection();
+        /** Required. */
+        Optional<String> collection();
 
         Optional<String> stream();
 
         Optional<String> subjectPrefix();
 
+        /** Where dead-letter records go; must lie under the subject prefix. */
+        Optional<String> deadLetterSubject();
+    }
+
+    /**
+     * How a collection is captured, apart from its names. A group of its own so that a later
+     * {@code connector.databases[i]} can offer the same keys as defaults for its collections;
+     * {@link CollectionResolver} reads them in one place.
+     */
+    interface CollectionOptions {
         /** default, updateLookup, whenAvailable or required. */
         @WithDefault("updateLookup")
-        String fullDocument();
+        Optional<String> fullDocument();
 
         /** off, whenAvailable or required. */
         @WithDefault("off")
-        String fullDocumentBeforeChange();
+        Optional<String> fullDocumentBeforeChange();
 
         /** A JSON array of $match stages, for example [{"$match": {"operationType": "insert"}}]. */
         Optional<String> pipeline();
 
         /** stop or dead-letter: what to do with an event larger than the server's max payload. */
         @WithDefault("stop")
-        String onOversized();
-
-        /** Where dead-letter records go; must lie under the subject prefix. */
-        Optional<String> deadLetterSubject();
+        Optional<String> onOversized();
 
         /** stop or restart-from-now: what to do when the stored resume token cannot be used. */
         @WithDefault("stop")
-        String onLostPosition();
+        Optional<String> onLostPosition();
 
         /** initial, never or when-needed: whether existing documents are published before the changes. */
         @WithDefault("initial")
-        String snapshot();
+        Optional<String> snapshot();
     }
 }

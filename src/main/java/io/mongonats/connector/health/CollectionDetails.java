@@ -25,6 +25,9 @@ final class CollectionDetails {
         if (status.reason() != null && status.state() != WorkerStatus.State.STREAMING) {
             text.append(": ").append(status.reason());
         }
+        if (status.snapshot() != null && !status.snapshot().completed()) {
+            text.append(", snapshotting ").append(status.snapshot().describe());
+        }
         text.append(", published ").append(status.publishedCount());
         if (status.lastEventMillis() > 0) {
             text.append(", last event ").append(Instant.ofEpochMilli(status.lastEventMillis()));

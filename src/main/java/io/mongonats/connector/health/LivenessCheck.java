@@ -1,6 +1,6 @@
 package io.mongonats.connector.health;
 
-import io.mongonats.connector.config.ConnectorConfig;
+import io.mongonats.connector.config.ConnectorSettings;
 import io.mongonats.connector.status.CollectionStatus;
 import io.mongonats.connector.status.ReplicaStatus;
 import io.mongonats.connector.status.StatusBoard;
@@ -27,7 +27,7 @@ public class LivenessCheck implements HealthCheck {
     private final long leaseSilenceMillis;
     private final Clock clock = Clock.systemUTC();
 
-    public LivenessCheck(StatusBoard board, ConnectorConfig config) {
+    public LivenessCheck(StatusBoard board, ConnectorSettings config) {
         this.board = board;
         this.stallMillis = config.health().stallTimeout().toMillis();
         this.leaseSilenceMillis = Math.max(stallMillis, config.lease().renewInterval().toMillis() * 10);

@@ -29,6 +29,12 @@ public final class ConnectorGauges {
                         return status == null || status.lastCheckpointMillis() < 0 ? 0
                                 : (clock.millis() - status.lastCheckpointMillis()) / 1000.0;
                     });
+            metrics.gauge(MeterNames.SNAPSHOT_REMAINING, "Documents a running snapshot has still to publish (estimated)",
+                    key, board, b -> {
+                        WorkerStatus status = worker(b, key);
+                        return status == null || status.snapshot() == null || status.snapshot().completed() ? 0
+                                : Math.max(0, status.snapshot().total() - status.snapshot().count());
+                    });
             metrics.gauge(MeterNames.LAG, "Seconds from a change in MongoDB to its acknowledgement, last published change",
                     key, metrics, m -> m.lagSeconds(key));
         }

@@ -57,6 +57,11 @@ public final class ConnectorMetrics implements WorkerObserver, LeaseObserver {
     }
 
     @Override
+    public void snapshotDocuments(String collection, long published) {
+        counter(MeterNames.SNAPSHOT_DOCUMENTS, collection, null, null).increment(published);
+    }
+
+    @Override
     public void acquired(String collection) {
         counter(MeterNames.LEASE_ACQUISITIONS, collection, null, null).increment();
     }

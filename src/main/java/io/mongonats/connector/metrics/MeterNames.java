@@ -19,6 +19,8 @@ public final class MeterNames {
     public static final String UNACKNOWLEDGED = "cdc.unacknowledged.events";
     public static final String CHECKPOINT_AGE = "cdc.checkpoint.age.seconds";
     public static final String LAG = "cdc.lag.seconds";
+    public static final String SNAPSHOT_DOCUMENTS = "cdc.snapshot.documents";
+    public static final String SNAPSHOT_REMAINING = "cdc.snapshot.remaining.documents";
 
     private MeterNames() {
     }

@@ -34,7 +34,7 @@ final class SnapshotReport {
 
     void progress(SnapshotProgress progress, long nowMillis) {
         if (progress.count() > reportedCount) {
-            observer.snapshotDocuments(key, progress.count() - reportedCount, Math.max(0, progress.total() - progress.count()));
+            observer.snapshotDocuments(key, progress.count() - reportedCount);
             reportedCount = progress.count();
         }
         SnapshotStatus status = status(progress, nowMillis);
@@ -42,7 +42,6 @@ final class SnapshotReport {
         if (progress.completed()) {
             LOG.infof("%s: snapshot %s completed: %d documents in %d s", namespace, progress.id(), progress.count(),
                     (nowMillis - startedMillis) / 1000);
-            observer.snapshotDocuments(key, 0, 0);
         } else if (nowMillis >= nextLogMillis) {
             nextLogMillis = nowMillis + LOG_EVERY_MILLIS;
             LOG.infof("%s: snapshot %s: %s", namespace, progress.id(), status.describe());

@@ -15,6 +15,6 @@ public interface WorkerObserver {
 
     default void error(String collectionKey, String kind) { }
 
-    /** Snapshot records published since the last call, and how many of the estimated total remain. */
-    default void snapshotDocuments(String collectionKey, long published, long remaining) { }
+    /** Snapshot records published since the last call. */
+    default void snapshotDocuments(String collectionKey, long published) { }
 }

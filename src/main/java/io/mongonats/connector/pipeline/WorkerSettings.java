@@ -1,6 +1,6 @@
 package io.mongonats.connector.pipeline;
 
-import io.mongonats.connector.config.ConnectorConfig;
+import io.mongonats.connector.config.ConnectorSettings;
 
 import java.time.Duration;
 
@@ -9,7 +9,7 @@ public record WorkerSettings(int batchSize, Duration maxAwaitTime, int maxInFlig
                              Duration retryInitialBackoff, Duration retryMaxBackoff, Duration checkpointInterval,
                              int snapshotChunkSize) {
 
-    public static WorkerSettings from(ConnectorConfig config) {
+    public static WorkerSettings from(ConnectorSettings config) {
         return new WorkerSettings(config.mongo().batchSize(), config.mongo().maxAwaitTime(),
                 config.publish().maxInFlight(), config.publish().ackTimeout(),
                 config.publish().retryInitialBackoff(), config.publish().retryMaxBackoff(),

@@ -1,6 +1,6 @@
 package io.mongonats.connector.sink;
 
-import io.mongonats.connector.config.ConnectorConfig;
+import io.mongonats.connector.config.ConnectorSettings;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
@@ -23,10 +23,11 @@ public final class Buckets {
     private final StorageType storage;
     private final KeyValueOptions options;
 
-    public Buckets(Connection connection, ConnectorConfig.Stream stream, Duration requestTimeout) {
+    /** Buckets are stored like the streams: same storage and replicas. */
+    public Buckets(Connection connection, ConnectorSettings.Stream stream, Duration requestTimeout) {
         this.connection = connection;
         this.replicas = stream.replicas();
-        this.storage = stream.storage().equals("memory") ? StorageType.Memory : StorageType.File;
+        this.storage = StreamProvisioner.storageType(stream.storage());
         this.options = KeyValueOptions.builder().jsRequestTimeout(requestTimeout).build();
     }
 

@@ -1,6 +1,6 @@
 package io.mongonats.connector.sink;
 
-import io.mongonats.connector.config.ConnectorConfig;
+import io.mongonats.connector.config.ConnectorSettings;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
 import io.nats.client.ErrorListener;
@@ -19,7 +19,7 @@ public final class NatsConnections {
     private NatsConnections() {
     }
 
-    public static Connection connect(ConnectorConfig.Nats nats, String connectionName, ConnectionListener listener)
+    public static Connection connect(ConnectorSettings.Nats nats, String connectionName, ConnectionListener listener)
             throws IOException, InterruptedException {
         Options.Builder builder = Options.builder()
                 .servers(nats.servers().stream().map(String::strip).toArray(String[]::new))
@@ -35,7 +35,7 @@ public final class NatsConnections {
         if (nats.user().isPresent() && nats.password().isPresent()) {
             builder.userInfo(nats.user().get().toCharArray(), nats.password().get().toCharArray());
         }
-        ConnectorConfig.Tls tls = nats.tls();
+        ConnectorSettings.Tls tls = nats.tls();
         tls.truststorePath().ifPresent(builder::truststorePath);
         tls.truststorePassword().ifPresent(password -> builder.truststorePassword(password.toCharArray()));
         tls.keystorePath().ifPresent(builder::keystorePath);

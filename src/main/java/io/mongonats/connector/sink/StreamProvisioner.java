@@ -1,7 +1,7 @@
 package io.mongonats.connector.sink;
 
 import io.mongonats.connector.config.CollectionSpec;
-import io.mongonats.connector.config.ConnectorConfig;
+import io.mongonats.connector.config.ConnectorSettings;
 import io.mongonats.connector.message.Subjects;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
@@ -13,7 +13,6 @@ import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.util.List;
-import java.util.Locale;
 
 /** Creates a collection's stream when it is missing, and checks that an existing one captures its subjects. */
 public final class StreamProvisioner {
@@ -21,9 +20,9 @@ public final class StreamProvisioner {
     private static final Logger LOG = Logger.getLogger(StreamProvisioner.class);
 
     private final JetStreamManagement management;
-    private final ConnectorConfig.Stream settings;
+    private final ConnectorSettings.Stream settings;
 
-    public StreamProvisioner(JetStreamManagement management, ConnectorConfig.Stream settings) {
+    public StreamProvisioner(JetStreamManagement management, ConnectorSettings.Stream settings) {
         this.management = management;
         this.settings = settings;
     }
@@ -44,8 +43,10 @@ public final class StreamProvisioner {
                 .name(spec.stream())
                 .description("Changes of MongoDB " + spec.namespace() + ", published by mongo-nats-connector")
                 .subjects(Subjects.all(spec.subjectPrefix()))
-                .storageType(StorageType.valueOf(capitalized(settings.storage())))
-                .retentionPolicy(RetentionPolicy.valueOf(retention(settings.retention())))
+                .storageType(storageType(settings.storage()))
+                .retentionPolicy(switch (settings.retention()) {
+                    case LIMITS -> RetentionPolicy.Limits;
+                })
                 .replicas(settings.replicas())
                 .duplicateWindow(settings.duplicateWindow())
                 .maxAge(settings.maxAge())
@@ -69,15 +70,11 @@ public final class StreamProvisioner {
         }
     }
 
-    private static String capitalized(String value) {
-        return value.substring(0, 1).toUpperCase(Locale.ROOT) + value.substring(1).toLowerCase(Locale.ROOT);
-    }
-
-    private static String retention(String value) {
-        return switch (value) {
-            case "interest" -> "Interest";
-            case "workqueue" -> "WorkQueue";
-            default -> "Limits";
+    /** Streams and the connector's KV buckets are stored alike. */
+    static StorageType storageType(ConnectorSettings.Storage storage) {
+        return switch (storage) {
+            case FILE -> StorageType.File;
+            case MEMORY -> StorageType.Memory;
         };
     }
 }

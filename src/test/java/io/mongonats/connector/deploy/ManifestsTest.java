@@ -27,7 +27,11 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.WeightedPodAffinityTerm;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.mongonats.connector.config.ConfigProblem;
+import io.mongonats.connector.config.ConfigValidationException;
+import io.mongonats.connector.config.ConfigValidator;
 import io.mongonats.connector.config.ConnectorConfig;
+import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.SmallRyeConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -188,10 +192,13 @@ class ManifestsTest {
         ConnectorConfig config = assertDoesNotThrow(() -> ConnectorConfigs.configMapOnly(properties),
                 "ConfigMap application.properties is rejected by ConnectorConfig");
         List<String> collections = config.collections().stream()
-                .map(c -> c.database() + "." + c.collection()).toList();
+                .map(c -> c.database().orElse("") + "." + c.collection().orElse("")).toList();
         assertEquals(List.of("shop.orders", "shop.customers"), collections, "example collections in the ConfigMap");
         assertEquals(Optional.of(NATS_CREDENTIALS), config.nats().credentialsFile(),
                 "connector.nats.credentials-file must be where the NATS Secret is mounted");
+        List<ConfigProblem> problems = problemsOf(config);
+        assertTrue(problems.stream().allMatch(problem -> problem.message().contains("does not exist or cannot be read")),
+                "the ConfigMap has problems besides files that only the pod mounts: " + problems);
 
         Volume volume = volumeMountedAt(CONFIG_DIR + "/" + CONFIG_KEY);
         assertNotNull(volume.getConfigMap(), "the volume at " + CONFIG_DIR + " must be a ConfigMap");
@@ -219,13 +226,14 @@ class ManifestsTest {
                 "CONNECTOR_REPLICA_ID must be the pod name (fieldRef metadata.name)");
         ConnectorConfig config = podConfig().getConfigMapping(ConnectorConfig.class);
         assertEquals(Optional.of(podName()), config.replicaId(), "connector.replica-id as the pod sees it");
-        assertEquals(ConnectorConfigs.secretPlaceholder(MONGO_SECRET, MONGO_KEY), config.mongo().uri(),
+        assertEquals(Optional.of(ConnectorConfigs.secretPlaceholder(MONGO_SECRET, MONGO_KEY)), config.mongo().uri(),
                 "connector.mongo.uri as the pod sees it");
     }
 
     @Test
     void gracePeriodOutlastsTheShutdownDrain() {
-        Duration drain = podConfig().getConfigMapping(ConnectorConfig.class).shutdown().timeout();
+        Duration drain = DurationConverter.parseDuration(
+                podConfig().getConfigMapping(ConnectorConfig.class).shutdown().timeout().orElseThrow());
         Long grace = podSpec().getTerminationGracePeriodSeconds();
         assertNotNull(grace, "terminationGracePeriodSeconds is not set");
         assertTrue(Duration.ofSeconds(grace).compareTo(drain) > 0, "terminationGracePeriodSeconds (" + grace
@@ -405,6 +413,16 @@ class ManifestsTest {
         String text = Optional.ofNullable(configMap.getData()).map(d -> d.get(CONFIG_KEY))
                 .orElseThrow(() -> new AssertionError("ConfigMap " + CONFIG_MAP + " has no key " + CONFIG_KEY));
         return ConnectorConfigs.properties(text);
+    }
+
+    /** What the validator finds wrong; the pod's own files (credentials, key stores) are not on this machine. */
+    private static List<ConfigProblem> problemsOf(ConnectorConfig config) {
+        try {
+            ConfigValidator.validate(config);
+            return List.of();
+        } catch (ConfigValidationException e) {
+            return e.problems();
+        }
     }
 
     private static SmallRyeConfig podConfig() {

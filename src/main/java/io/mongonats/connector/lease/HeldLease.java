@@ -1,0 +1,131 @@
+package io.mongonats.connector.lease;
+
+import io.mongonats.connector.config.CollectionSpec;
+import io.mongonats.connector.lease.LeaseRound.Intent;
+import io.mongonats.connector.lease.LeaseRound.WorkerState;
+
+import java.time.Instant;
+import java.util.concurrent.Future;
+
+/**
+ * A lease this replica holds, and the worker streaming under it. Only the lease thread changes it; the worker's
+ * thread reads {@link #isValid()} before every publish.
+ */
+final class HeldLease implements LeaseGrant {
+
+    private final CollectionSpec spec;
+    private final String replicaId;
+    private final long epoch;
+    private final Instant acquiredAt;
+    private final Ticker ticker;
+    private final long renewDeadlineNanos;
+    private volatile long renewedNanos;
+    private volatile boolean lost;
+    private long revision;
+    private boolean renewFailing;
+    private Intent intent = Intent.KEEP;
+    private LeasedWorker worker;
+    private Future<?> running;
+
+    HeldLease(CollectionSpec spec, String replicaId, long revision, Instant acquiredAt, long sentNanos,
+              Ticker ticker, long renewDeadlineNanos) {
+        this.spec = spec;
+        this.replicaId = replicaId;
+        this.epoch = revision;
+        this.revision = revision;
+        this.acquiredAt = acquiredAt;
+        this.renewedNanos = sentNanos;
+        this.ticker = ticker;
+        this.renewDeadlineNanos = renewDeadlineNanos;
+    }
+
+    @Override
+    public String replicaId() {
+        return replicaId;
+    }
+
+    @Override
+    public long epoch() {
+        return epoch;
+    }
+
+    @Override
+    public boolean isValid() {
+        return !lost && ticker.nanos() - renewedNanos < renewDeadlineNanos;
+    }
+
+    String key() {
+        return spec.key();
+    }
+
+    CollectionSpec spec() {
+        return spec;
+    }
+
+    Instant acquiredAt() {
+        return acquiredAt;
+    }
+
+    long revision() {
+        return revision;
+    }
+
+    long renewedNanos() {
+        return renewedNanos;
+    }
+
+    /** A renewal sent at {@code sentNanos} succeeded; returns true when earlier ones had failed. */
+    boolean renewed(long newRevision, long sentNanos) {
+        revision = newRevision;
+        renewedNanos = sentNanos;
+        boolean recovered = renewFailing;
+        renewFailing = false;
+        return recovered;
+    }
+
+    /** A renewal failed; returns true when it is the first of a run of failures. */
+    boolean renewFailed() {
+        boolean first = !renewFailing;
+        renewFailing = true;
+        return first;
+    }
+
+    /** From now on the worker may not publish under this lease. */
+    void end() {
+        lost = true;
+    }
+
+    Intent intent() {
+        return intent;
+    }
+
+    void startWorker(WorkerFactory workers) {
+        worker = workers.create(spec, this);
+        running = worker.start();
+    }
+
+    /** Asks the worker to stop gracefully; the lease is released once it has. */
+    void stopWorker(Intent why) {
+        intent = why;
+        worker.stop();
+    }
+
+    void haltWorker(String why) {
+        worker.halt(why);
+    }
+
+    Future<?> running() {
+        return running;
+    }
+
+    WorkerState workerState() {
+        if (!running.isDone()) {
+            return WorkerState.RUNNING;
+        }
+        return worker.failed() ? WorkerState.FAILED : WorkerState.STOPPED;
+    }
+
+    LeaseRound.Lease snapshot() {
+        return new LeaseRound.Lease(key(), epoch, renewedNanos, workerState(), intent);
+    }
+}
