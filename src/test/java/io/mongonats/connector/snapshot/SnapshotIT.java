@@ -46,6 +46,7 @@ class SnapshotIT {
 
     private static final Duration START = Duration.ofSeconds(90);
     private static final Duration SNAPSHOT = Duration.ofMinutes(3);
+    private static final Pattern SNAPSHOTTING = Pattern.compile("snapshotting \\d+% \\([\\d,]+ of ~[\\d,]+, [\\d,]+ docs/s[^)]*\\)");
     private static final Pattern CONTINUING = Pattern.compile("snapshot (\\S+) continuing after (\\d+) documents");
 
     private NatsServer nats;
@@ -99,7 +100,7 @@ class SnapshotIT {
              ConnectorProcess connector = connector("churn", "r-churn", "initial")
                      .set("connector.snapshot.chunk-size", "1000").start("snap-churn")) {
             connector.awaitLog("starting (first start)", START);
-            churn.start(1_000, 25_000, 1_000, stream::lastSnapshotKey);
+            churn.start(600, 15_000, 1_000, stream::lastSnapshotKey);
             stream.awaitCount("snapshot-completed", 1, SNAPSHOT);
             Set<Long> touched = churn.stop();
             Replay replay = finish(stream, "churn", 50_000, touched);
@@ -112,6 +113,8 @@ class SnapshotIT {
             assertTrue(during > 0, "changes kept flowing while the snapshot ran");
             assertTrue(completed.documents() >= 50_000 - touched.size() && completed.documents() <= 60_000,
                     "snapshot-completed counts " + completed.documents() + " documents");
+            assertEquals(completed.documents(), metric(connector, "cdc_snapshot_documents_total", stream.name));
+            assertEquals(0, metric(connector, "cdc_snapshot_remaining_documents", stream.name));
         }
     }
 
@@ -131,6 +134,7 @@ class SnapshotIT {
                 churn.start(300, 6_000, 500, stream::lastSnapshotKey);
                 stream.awaitCount("snapshot", 3_000, SNAPSHOT);
                 stream.awaitCount("insert", 1, SNAPSHOT);
+                assertShowsProgress(first, stream.name);
                 first.sigkill();
                 first.waitForExit(Duration.ofSeconds(30));
             }
@@ -265,6 +269,25 @@ class SnapshotIT {
             }
         }
         return replay;
+    }
+
+    /** While a snapshot runs, readiness details its progress and the metrics count what is published and what is left. */
+    private static void assertShowsProgress(ConnectorProcess connector, String stream) {
+        String detail = Await.untilValue(Duration.ofSeconds(10), "readiness shows the snapshot's progress", () -> {
+            Matcher matcher = SNAPSHOTTING.matcher(connector.httpGet("/q/health/ready").body());
+            return matcher.find() ? matcher.group() : null;
+        });
+        assertTrue(metric(connector, "cdc_snapshot_documents_total", stream) > 0, "documents published so far");
+        assertTrue(metric(connector, "cdc_snapshot_remaining_documents", stream) > 0, "documents left");
+        System.out.printf("SNAPSHOT PROGRESS: %s%n", detail);
+    }
+
+    /** The value of a meter tagged with the collection's key, from /q/metrics. */
+    private static double metric(ConnectorProcess connector, String name, String collection) {
+        Matcher matcher = Pattern.compile("(?m)^" + name + "\\{[^}]*collection=\"" + collection + "\"[^}]*} (\\S+)$")
+                .matcher(connector.httpGet("/q/metrics").body());
+        assertTrue(matcher.find(), name + " for " + collection + " in /q/metrics");
+        return Double.parseDouble(matcher.group(1));
     }
 
     /** The log line names the snapshot that started, and the records it continued after are in the stream. */
