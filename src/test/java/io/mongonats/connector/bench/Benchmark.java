@@ -25,7 +25,7 @@ import java.util.Set;
  *
  * <p>System properties: {@code bench.scenarios} (comma-separated, default
  * {@code sustained,catchup,latency,tuning,failover}; {@code profile} adds a JFR recording of the sustained
- * scenario), {@code bench.dir} (scratch directory, default {@code target/bench}), {@code bench.scale}
+ * scenario, {@code snapshot} the snapshot rate beside a raw find()), {@code bench.dir} (scratch directory, default {@code target/bench}), {@code bench.scale}
  * (multiplies event counts, durations and trials; default 1, for a quick smoke run use 0.1).
  */
 public final class Benchmark {
@@ -190,6 +190,9 @@ public final class Benchmark {
                 report.row(report.lastTable(), result.kind(), ms.length, Report.fixed(Percentiles.median(ms), 0),
                         Report.fixed(Percentiles.of(ms).max(), 0), Arrays.stream(ms).mapToObj(v -> Report.fixed(v, 0)).toList());
             }
+        }
+        if (scenarios.contains("snapshot")) {
+            new SnapshotRate(workDir, startToReady).report(report, scale, PRODUCTION_FLAGS);
         }
         if (scenarios.contains("profile")) {
             Path jfr = workDir.resolve("connector-sustained.jfr");
