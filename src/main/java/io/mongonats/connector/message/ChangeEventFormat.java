@@ -3,15 +3,7 @@ package io.mongonats.connector.message;
 import io.mongonats.connector.source.ChangeEvent;
 
 /** The change event itself, as the server sent it, on {@code <prefix>.<operationType>}. */
-final class ChangeEventFormat implements Format {
-
-    private final OperationSubjects subjects;
-    private final PayloadEncoder encoder;
-
-    ChangeEventFormat(String subjectPrefix, PayloadEncoder encoder) {
-        this.subjects = new OperationSubjects(subjectPrefix);
-        this.encoder = encoder;
-    }
+record ChangeEventFormat(OperationSubjects subjects, PayloadEncoder encoder) implements Format {
 
     @Override
     public Rendering render(ChangeEvent event) {

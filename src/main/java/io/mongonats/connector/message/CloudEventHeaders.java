@@ -16,6 +16,10 @@ final class CloudEventHeaders {
         this.source = "mongodb/" + HeaderValues.percentEncoded(database) + "/" + HeaderValues.percentEncoded(collection);
     }
 
+    String sourceForTests() {
+        return source;
+    }
+
     /**
      * @param eventTimeMillis the change's wall time, else its cluster time; -1 leaves {@code ce-time} out
      * @param contentType     null for an event without data

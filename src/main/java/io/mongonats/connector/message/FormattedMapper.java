@@ -37,8 +37,8 @@ public final class FormattedMapper implements MessageMapper<ChangeEvent> {
         MessageFormat settings = spec.format();
         PayloadEncoder encoder = PayloadEncoder.of(settings.encoding());
         Format format = switch (settings.kind()) {
-            case CHANGE_EVENT -> new ChangeEventFormat(spec.subjectPrefix(), encoder);
-            case FULL_DOCUMENT -> new FullDocumentFormat(spec.subjectPrefix(), encoder);
+            case CHANGE_EVENT -> new ChangeEventFormat(new OperationSubjects(spec.subjectPrefix()), encoder);
+            case FULL_DOCUMENT -> new FullDocumentFormat(new OperationSubjects(spec.subjectPrefix()), encoder);
             case OUTBOX -> new OutboxFormat(spec.subjectPrefix(), settings.outbox(), encoder);
         };
         return new FormattedMapper(spec, format, replicaId, leaseEpoch);

@@ -12,18 +12,10 @@ import java.util.Set;
  * nothing. The operation, key and cluster time travel in headers. Events about the collection rather than a
  * document (drop, rename, dropDatabase, invalidate) and the snapshot markers carry the event itself.
  */
-final class FullDocumentFormat implements Format {
+record FullDocumentFormat(OperationSubjects subjects, PayloadEncoder encoder) implements Format {
 
     private static final Set<String> DOCUMENT_CHANGES = Set.of("insert", "update", "replace", "snapshot");
     private static final byte[] EMPTY = new byte[0];
-
-    private final OperationSubjects subjects;
-    private final PayloadEncoder encoder;
-
-    FullDocumentFormat(String subjectPrefix, PayloadEncoder encoder) {
-        this.subjects = new OperationSubjects(subjectPrefix);
-        this.encoder = encoder;
-    }
 
     @Override
     public Rendering render(ChangeEvent event) {
