@@ -50,7 +50,8 @@ final class OutboxFormat implements Format {
         String type = typeValue != null && typeValue.isString() ? typeValue.asString().getValue() : null;
         String typeProblem = type == null ? "is missing or not a string" : OutboxRules.typeProblem(type);
         if (typeProblem != null) {
-            return new Rendering.Reject(id, INVALID_TYPE, "type field '" + fields.typeField() + "' " + typeProblem);
+            return new Rendering.Reject(id, INVALID_TYPE, "type field '" + fields.typeField() + "' "
+                    + (type == null ? "" : "('" + type + "') ") + typeProblem);
         }
         MessageHeaders headers = null;
         if (fields.headersField().isPresent()) {
