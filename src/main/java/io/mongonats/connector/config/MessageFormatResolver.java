@@ -22,12 +22,12 @@ final class MessageFormatResolver {
     private MessageFormatResolver() {
     }
 
-    static MessageFormat resolve(Problems problems, String key, ConnectorConfig.CollectionOptions options) {
+    static MessageFormat resolve(Problems problems, String key, MessageOptions options) {
         Kind kind = problems.choice(key + ".format", options.format(), Kind.class);
         Encoding encoding = problems.choice(key + ".encoding", options.encoding(), Encoding.class);
         boolean cloudEvents = flag(problems, key + ".cloudevents", options.cloudevents());
         List<String> excluded = excludedFields(problems, key + ".fields.exclude", options.fields().exclude());
-        ConnectorConfig.Outbox outbox = options.outbox();
+        MessageOptions.Outbox outbox = options.outbox();
         OutboxFields fields = new OutboxFields(
                 fieldName(problems, key + ".outbox.type-field", outbox.typeField()),
                 fieldName(problems, key + ".outbox.payload-field", outbox.payloadField()),

@@ -19,16 +19,17 @@ final class ReadmeOutboxExample {
         MongoCollection<Document> orders = shop.getCollection("orders");
         MongoCollection<Document> outbox = shop.getCollection("outbox");
         try (ClientSession session = client.startSession()) {
-            return session.withTransaction(() -> {
+            ObjectId eventId = session.withTransaction(() -> {
                 ObjectId orderId = new ObjectId();
                 orders.insertOne(session, new Document("_id", orderId).append("customer", "c-42").append("total", 99.5));
-                ObjectId eventId = new ObjectId();
-                outbox.insertOne(session, new Document("_id", eventId)
+                ObjectId id = new ObjectId();
+                outbox.insertOne(session, new Document("_id", id)
                         .append("type", "order.created")
                         .append("payload", new Document("orderId", orderId).append("total", 99.5))
                         .append("headers", new Document("producer", "java-example")));
-                return eventId;
+                return id;
             });
+            return eventId;
         }
     }
 }
