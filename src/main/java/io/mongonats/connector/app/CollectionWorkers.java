@@ -6,7 +6,7 @@ import io.mongonats.connector.config.CollectionSpec;
 import io.mongonats.connector.lease.LeaseGrant;
 import io.mongonats.connector.lease.LeasedWorker;
 import io.mongonats.connector.lease.WorkerFactory;
-import io.mongonats.connector.message.ChangeEventMapper;
+import io.mongonats.connector.message.FormattedMapper;
 import io.mongonats.connector.metrics.ConnectorMetrics;
 import io.mongonats.connector.pipeline.CollectionWorker;
 import io.mongonats.connector.pipeline.SinkAvailability;
@@ -23,7 +23,7 @@ import io.nats.client.JetStreamManagement;
 
 import java.time.Clock;
 
-/** Puts a collection's worker together from its adapters: the change stream, the change-event format, its stream. */
+/** Puts a collection's worker together from its adapters: the change stream, the collection's message format, its stream. */
 record CollectionWorkers(MongoClient mongo, Connection nats, JetStream jetStream, JetStreamManagement management,
                          CheckpointStore checkpoints, SinkAvailability availability, WorkerSettings settings,
                          ConnectorMetrics metrics, StatusBoard board, Clock clock) implements WorkerFactory {
@@ -33,7 +33,7 @@ record CollectionWorkers(MongoClient mongo, Connection nats, JetStream jetStream
         WorkerPorts<ChangeEvent> ports = new WorkerPorts<>(
                 ChangeStreamSource.opener(mongo, spec, settings.batchSize(), settings.maxAwaitTime()),
                 new CollectionSnapshots(mongo, spec),
-                new ChangeEventMapper(spec, grant.replicaId(), grant.epoch()),
+                FormattedMapper.forCollection(spec, grant.replicaId(), grant.epoch()),
                 new JetStreamSink(nats, jetStream, management, spec.stream()),
                 checkpoints, availability);
         return new CollectionWorker<>(spec, ports, settings, grant, metrics, board, clock);

@@ -61,11 +61,15 @@ final class CollectionResolver {
         LostPositionPolicy onLostPosition = problems.choice(key + ".on-lost-position", c.onLostPosition(),
                 LostPositionPolicy.class);
         SnapshotMode snapshot = problems.choice(key + ".snapshot", c.snapshot(), SnapshotMode.class);
+        MessageFormat format = MessageFormatResolver.resolve(problems, key, c);
+        if (format.kind() == MessageFormat.Kind.OUTBOX) {
+            snapshot = SnapshotMode.NEVER; // an outbox's events are published in insertion order, never from a snapshot
+        }
         if (names == null) {
             return Optional.empty();
         }
         return Optional.of(new CollectionSpec(database, collection, names.stream(), names.prefix(), fullDocument,
-                beforeChange, pipeline, onOversized, names.deadLetter(), onLostPosition, snapshot));
+                beforeChange, pipeline, onOversized, names.deadLetter(), onLostPosition, snapshot, format));
     }
 
     private record Names(String stream, String prefix, String deadLetter) {

@@ -7,6 +7,7 @@ import java.util.List;
  *
  * @param key          the lease and checkpoint key; unique, and equal to the stream name
  * @param pipeline     extra {@code $match} stages as JSON documents
+ * @param format       what the collection's messages carry and how they are encoded
  */
 public record CollectionSpec(
         String database,
@@ -19,7 +20,8 @@ public record CollectionSpec(
         OversizedPolicy onOversized,
         String deadLetterSubject,
         LostPositionPolicy onLostPosition,
-        SnapshotMode snapshot) {
+        SnapshotMode snapshot,
+        MessageFormat format) {
 
     public String key() {
         return stream;

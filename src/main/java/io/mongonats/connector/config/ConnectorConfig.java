@@ -185,7 +185,7 @@ public interface ConnectorConfig {
      * {@code connector.databases[i]} can offer the same keys as defaults for its collections;
      * {@link CollectionResolver} reads them in one place.
      */
-    interface CollectionOptions {
+    interface CollectionOptions extends MessageOptions {
         /** default, updateLookup, whenAvailable or required. */
         @WithDefault("updateLookup")
         Optional<String> fullDocument();

@@ -21,6 +21,19 @@ public final class HeaderNames {
     public static final String LEASE_EPOCH = "Cdc-Lease-Epoch";
     /** Present on dead-letter records: why the change itself was not published. */
     public static final String DEAD_LETTER_REASON = "Cdc-Dead-Letter-Reason";
+    /** The changed document's key ({@code documentKey}) as canonical Extended JSON in ASCII (JSON unicode escapes). */
+    public static final String DOCUMENT_KEY = "Cdc-Document-Key";
+    /** full-document or outbox; absent for the change-event format. */
+    public static final String FORMAT = "Cdc-Format";
+
+    /** CloudEvents binary mode: each attribute in a {@code ce-} header, the data's media type in content-type. */
+    public static final String CE_PREFIX = "ce-";
+    public static final String CE_SPECVERSION = "ce-specversion";
+    public static final String CE_ID = "ce-id";
+    public static final String CE_SOURCE = "ce-source";
+    public static final String CE_TYPE = "ce-type";
+    public static final String CE_TIME = "ce-time";
+    public static final String CONTENT_TYPE = "content-type";
 
     /** The longest a stream sequence can be written. */
     private static final int MAX_SEQUENCE_DIGITS = 20;

@@ -10,15 +10,14 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Encodes BSON documents as relaxed Extended JSON into one reused, unsynchronized buffer. One per worker
- * thread: not thread-safe.
+ * Encodes BSON documents as Extended JSON (relaxed or canonical) into one reused, unsynchronized buffer. One per
+ * worker thread: not thread-safe.
  */
-public final class JsonEncoder {
-
-    private static final JsonWriterSettings RELAXED = JsonWriterSettings.builder().outputMode(JsonMode.RELAXED).build();
+final class JsonEncoder implements PayloadEncoder {
 
     private static final int MAX_RETAINED_CHARS = 1 << 20;
 
+    private final JsonWriterSettings settings;
     private final StringBuilder buffer = new StringBuilder(1024);
     private final Writer writer = new Writer() {
         @Override
@@ -45,10 +44,15 @@ public final class JsonEncoder {
         }
     };
 
+    JsonEncoder(JsonMode mode) {
+        this.settings = JsonWriterSettings.builder().outputMode(mode).build();
+    }
+
+    @Override
     public byte[] encode(RawBsonDocument document) {
         buffer.setLength(0);
         try (BsonBinaryReader reader = new BsonBinaryReader(document.getByteBuffer().asNIO())) {
-            new JsonWriter(writer, RELAXED).pipe(reader);
+            new JsonWriter(writer, settings).pipe(reader);
         }
         byte[] json = buffer.toString().getBytes(StandardCharsets.UTF_8);
         if (buffer.capacity() > MAX_RETAINED_CHARS) {
@@ -56,5 +60,10 @@ public final class JsonEncoder {
             buffer.trimToSize();
         }
         return json;
+    }
+
+    @Override
+    public String contentType() {
+        return "application/json";
     }
 }

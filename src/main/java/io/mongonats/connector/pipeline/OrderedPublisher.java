@@ -47,7 +47,7 @@ final class OrderedPublisher<C extends Change> {
         return published;
     }
 
-    /** Publishes a change; false when the lease lapsed first (nothing was published). */
+    /** Publishes a change, unless its format publishes nothing for it; false when the lease lapsed first. */
     boolean change(C change) throws Exception {
         return publish(change, published.after(change.token(), change.isInvalidate(), published.sequence() + 1));
     }
@@ -72,6 +72,9 @@ final class OrderedPublisher<C extends Change> {
         } catch (OversizedEventException e) {
             drain();
             throw e;
+        }
+        if (message == null) {
+            return true;
         }
         if (message.deadLettered()) {
             observer.deadLettered(spec.key());

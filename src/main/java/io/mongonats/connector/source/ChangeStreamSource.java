@@ -39,7 +39,7 @@ public final class ChangeStreamSource implements ChangeSource<ChangeEvent> {
 
     static ChangeStreamSource open(MongoClient client, CollectionSpec spec, StartAt start, int batchSize,
                                    Duration maxAwaitTime) throws PositionRejectedException, SourceException, InterruptedException {
-        List<Bson> pipeline = spec.pipeline().stream().<Bson>map(BsonDocument::parse).toList();
+        List<Bson> pipeline = List.copyOf(ServerPipeline.changeStreamStages(spec));
         ChangeStreamIterable<?> iterable = client.getDatabase(spec.database())
                 .getCollection(spec.collection())
                 .watch(pipeline)

@@ -30,12 +30,14 @@ public final class CollectionSnapshots implements SnapshotSource<ChangeEvent> {
     private final MongoClient client;
     private final CollectionSpec spec;
     private final MongoCollection<RawBsonDocument> collection;
+    private final BsonDocument projection;
 
     public CollectionSnapshots(MongoClient client, CollectionSpec spec) {
         this.client = client;
         this.spec = spec;
         this.collection = client.getDatabase(spec.database()).getCollection(spec.collection(), RawBsonDocument.class)
                 .withReadConcern(ReadConcern.MAJORITY);
+        this.projection = ServerPipeline.snapshotProjection(spec);
     }
 
     @Override
@@ -44,7 +46,7 @@ public final class CollectionSnapshots implements SnapshotSource<ChangeEvent> {
         BsonDocument filter = afterKey == null ? new BsonDocument()
                 : Filters.gt("_id", SnapshotKeys.decode(afterKey)).toBsonDocument();
         try (ClientSession session = client.startSession(ClientSessionOptions.builder().causallyConsistent(true).build());
-             MongoCursor<RawBsonDocument> cursor = collection.find(session, filter).sort(Sorts.ascending("_id"))
+             MongoCursor<RawBsonDocument> cursor = collection.find(session, filter).projection(projection).sort(Sorts.ascending("_id"))
                      .limit(limit).batchSize(limit).cursor()) {
             List<Row<ChangeEvent>> rows = new ArrayList<>(limit);
             while (cursor.hasNext()) {

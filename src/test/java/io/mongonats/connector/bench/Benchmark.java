@@ -24,8 +24,9 @@ import java.util.Set;
  * written to {@code target/benchmark-results.md}.
  *
  * <p>System properties: {@code bench.scenarios} (comma-separated, default
- * {@code sustained,catchup,latency,tuning,failover}; {@code profile} adds a JFR recording of the sustained
- * scenario, {@code snapshot} the snapshot rate beside a raw find()), {@code bench.dir} (scratch directory, default {@code target/bench}), {@code bench.scale}
+ * {@code sustained,catchup,latency,tuning,failover}; {@code formats} compares the json and bson encodings,
+ * {@code snapshot} the snapshot rate beside a raw find(), {@code profile} adds a JFR recording of the sustained
+ * scenario), {@code bench.dir} (scratch directory, default {@code target/bench}), {@code bench.scale}
  * (multiplies event counts, durations and trials; default 1, for a quick smoke run use 0.1).
  */
 public final class Benchmark {
@@ -129,6 +130,9 @@ public final class Benchmark {
                             Report.fixed(result.cpuPer100k(), 1), Report.fixed(result.peakRssMb(), 0));
                 }
             }
+        }
+        if (scenarios.contains("formats")) {
+            new Formats(workDir, startToReady).report(report, scale, PRODUCTION_FLAGS);
         }
         if (scenarios.contains("catchup")) {
             CatchUp.Result result = new CatchUp(workDir, startToReady).run((long) (100_000 * scale), 300, PRODUCTION_FLAGS);

@@ -26,6 +26,9 @@ final class EventConsumer implements AutoCloseable {
 
     private static final byte[] N_KEY = "\"n\": ".getBytes();
     private static final byte[] WT_KEY = "\"wt\": ".getBytes();
+    /** A BSON int64 element: type 0x12, the name, a NUL, then eight bytes little-endian. */
+    private static final byte[] N_NAME = {0x12, 'n', 0};
+    private static final byte[] WT_NAME = {0x12, 'w', 't', 0};
 
     private final Dispatcher dispatcher;
     private final JetStreamSubscription subscription;
@@ -49,7 +52,8 @@ final class EventConsumer implements AutoCloseable {
     private void onMessage(Message message) {
         long now = System.nanoTime();
         byte[] data = message.getData();
-        long n = readLong(data, N_KEY);
+        boolean json = data.length > 0 && data[0] == '{';
+        long n = json ? readLong(data, N_KEY) : readBsonLong(data, N_NAME);
         if (armed) {
             armed = false;
             firstArrivedNanos = now;
@@ -64,7 +68,7 @@ final class EventConsumer implements AutoCloseable {
                 if (latencyCount == latencies.length) {
                     latencies = java.util.Arrays.copyOf(latencies, Math.max(1024, latencies.length * 2));
                 }
-                latencies[latencyCount++] = (now - readLong(data, WT_KEY)) / 1e6;
+                latencies[latencyCount++] = (now - (json ? readLong(data, WT_KEY) : readBsonLong(data, WT_NAME))) / 1e6;
             }
         }
         Headers headers = message.getHeaders();
@@ -132,27 +136,44 @@ final class EventConsumer implements AutoCloseable {
         }
     }
 
-    /** The long value after the first occurrence of {@code key} in {@code data}, or -1. */
-    static long readLong(byte[] data, byte[] key) {
+    /** The int64 of the first BSON element {@code element} (type, name, NUL) in {@code data}, or -1. */
+    static long readBsonLong(byte[] data, byte[] element) {
+        int at = indexOf(data, element);
+        if (at < 0 || at + element.length + 8 > data.length) {
+            return -1;
+        }
+        return java.nio.ByteBuffer.wrap(data, at + element.length, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+    }
+
+    private static int indexOf(byte[] data, byte[] key) {
         outer:
-        for (int i = 0; i + key.length < data.length; i++) {
+        for (int i = 0; i + key.length <= data.length; i++) {
             for (int j = 0; j < key.length; j++) {
                 if (data[i + j] != key[j]) {
                     continue outer;
                 }
             }
-            long value = 0;
-            boolean negative = data[i + key.length] == '-';
-            for (int k = i + key.length + (negative ? 1 : 0); k < data.length; k++) {
-                byte b = data[k];
-                if (b < '0' || b > '9') {
-                    break;
-                }
-                value = value * 10 + (b - '0');
-            }
-            return negative ? -value : value;
+            return i;
         }
         return -1;
+    }
+
+    /** The long value after the first occurrence of {@code key} in {@code data}, or -1. */
+    static long readLong(byte[] data, byte[] key) {
+        int at = indexOf(data, key);
+        if (at < 0 || at + key.length >= data.length) {
+            return -1;
+        }
+        long value = 0;
+        boolean negative = data[at + key.length] == '-';
+        for (int k = at + key.length + (negative ? 1 : 0); k < data.length; k++) {
+            byte b = data[k];
+            if (b < '0' || b > '9') {
+                break;
+            }
+            value = value * 10 + (b - '0');
+        }
+        return negative ? -value : value;
     }
 
     @Override

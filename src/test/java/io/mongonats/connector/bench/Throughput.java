@@ -9,8 +9,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 import io.mongonats.connector.testing.Await;
+import io.mongonats.connector.testing.ConnectorFixture;
 import io.mongonats.connector.testing.ConnectorProcess;
 
 /**
@@ -43,7 +46,7 @@ final class Throughput {
 
     /** As above; {@code afterMeasuring} sees the connector process after the timed phase, while it still runs. */
     Result run(String label, int documentBytes, int collections, long warmUp, long count, List<String> jvmArgs,
-               java.util.function.Consumer<ConnectorProcess> afterMeasuring) throws Exception {
+               Consumer<ConnectorProcess> afterMeasuring) throws Exception {
         long perCollection = count / collections;
         long warmPerCollection = warmUp / collections;
         List<String> names = new ArrayList<>();
@@ -82,12 +85,29 @@ final class Throughput {
             RawPublisher.run(rig.nats(), streams, payloads, Math.min(5000, perCollection), 0);
             rawPublish = RawPublisher.run(rig.nats(), streams, payloads, perCollection, 1_000_000_000L);
         }
+        Measured measured = connector(label, documentBytes, names, warmPerCollection, perCollection,
+                fixture -> fixture.jvmFlags(jvmArgs), afterMeasuring);
+        return new Result(writerRate, rawRead, rawPublish, measured.rate(), measured.cpuPer100k(), measured.peakRssMb(),
+                payloads);
+    }
+
+    /** What the connector phase measured: events per second, CPU seconds per 100k events, peak RSS. */
+    record Measured(double rate, double cpuPer100k, double peakRssMb) {
+    }
+
+    /**
+     * The connector phase alone, on fresh servers: a connector watching {@code names} (configured further by
+     * {@code configure}), a warm-up, then {@code perCollection} documents per collection timed to their receipt.
+     */
+    Measured connector(String label, int documentBytes, List<String> names, long warmPerCollection, long perCollection,
+                       UnaryOperator<ConnectorFixture> configure, Consumer<ConnectorProcess> afterMeasuring)
+            throws Exception {
+        int collections = names.size();
         try (Rig rig = new Rig(workDir, startToReady)) {
             List<DocWriter> writers = new ArrayList<>();
             List<EventConsumer> consumers = new ArrayList<>();
             try {
-                ConnectorProcess connector = rig.startConnector(label,
-                        rig.connector("bench-" + label, names).jvmFlags(jvmArgs));
+                ConnectorProcess connector = rig.startConnector(label, configure.apply(rig.connector("bench-" + label, names)));
                 // The connector creates the streams before it reports ready.
                 for (String name : names) {
                     writers.add(new DocWriter(rig.collection(name), documentBytes));
@@ -106,8 +126,8 @@ final class Throughput {
                 double cpu = ProcStats.cpuSeconds(connector.pid()) - cpuBefore;
                 double connectorRate = perCollection * collections / ((end - start) / 1e9);
                 afterMeasuring.accept(connector);
-                return new Result(writerRate, rawRead, rawPublish, connectorRate,
-                        cpu / (perCollection * collections) * 100_000, ProcStats.peakRssMb(connector.pid()), payloads);
+                return new Measured(connectorRate, cpu / (perCollection * collections) * 100_000,
+                        ProcStats.peakRssMb(connector.pid()));
             } finally {
                 consumers.forEach(EventConsumer::close);
             }

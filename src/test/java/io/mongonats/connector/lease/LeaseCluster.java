@@ -33,7 +33,7 @@ final class LeaseCluster {
         return new CollectionSpec("shop", collection, "S-" + collection, "cdc.shop." + collection,
                 CollectionSpec.FullDocumentMode.DEFAULT, CollectionSpec.BeforeChangeMode.OFF, List.of(),
                 CollectionSpec.OversizedPolicy.STOP, null, CollectionSpec.LostPositionPolicy.STOP,
-                io.mongonats.connector.config.SnapshotMode.NEVER);
+                io.mongonats.connector.config.SnapshotMode.NEVER, io.mongonats.connector.config.MessageFormat.DEFAULT);
     }
 
     /** A replica that takes part in the rounds from now on; it heartbeats at once, as on start. */

@@ -7,6 +7,7 @@ import io.mongonats.connector.checkpoint.Gap;
 import io.mongonats.connector.checkpoint.SnapshotProgress;
 import io.mongonats.connector.message.Positions;
 import io.mongonats.connector.config.CollectionSpec;
+import io.mongonats.connector.config.MessageFormat;
 import io.mongonats.connector.config.SnapshotMode;
 import io.mongonats.connector.lease.LeaseGrant;
 
@@ -34,7 +35,8 @@ final class FakePorts {
     static CollectionSpec spec(SnapshotMode snapshot, CollectionSpec.LostPositionPolicy onLostPosition) {
         return new CollectionSpec("shop", "orders", "shop_orders", "shop.orders",
                 CollectionSpec.FullDocumentMode.UPDATE_LOOKUP, CollectionSpec.BeforeChangeMode.OFF, List.of(),
-                CollectionSpec.OversizedPolicy.STOP, "shop.orders.dead-letter", onLostPosition, snapshot);
+                CollectionSpec.OversizedPolicy.STOP, "shop.orders.dead-letter", onLostPosition, snapshot,
+                MessageFormat.DEFAULT);
     }
 
     /** A change of a document {@code key} to {@code value} (null for a delete), or a snapshot message. */

@@ -43,13 +43,20 @@ public final class StreamReader {
      * Fails if no message arrives for 10 s while some are still expected.
      */
     public static List<Received> readAll(Connection connection, String stream) {
+        return readMessages(connection, stream).stream().map(message -> new Received(message.metaData().streamSequence(),
+                message.getSubject(), headers(message.getHeaders()), new String(message.getData(), StandardCharsets.UTF_8)))
+                .toList();
+    }
+
+    /** As {@link #readAll}, the messages as jnats gives them: for payloads that are not text. */
+    public static List<Message> readMessages(Connection connection, String stream) {
         try {
             StreamState state = connection.jetStreamManagement().getStreamInfo(stream).getStreamState();
             if (state.getMsgCount() == 0) {
                 return List.of();
             }
             long last = state.getLastSequence();
-            List<Received> received = new ArrayList<>();
+            List<Message> received = new ArrayList<>();
             var consumer = connection.getStreamContext(stream).createOrderedConsumer(new OrderedConsumerConfiguration());
             try (IterableConsumer messages = consumer.iterate()) {
                 while (true) {
@@ -59,8 +66,7 @@ public final class StreamReader {
                                 + " after " + received.size() + " messages; expected up to sequence " + last);
                     }
                     long sequence = message.metaData().streamSequence();
-                    received.add(new Received(sequence, message.getSubject(), headers(message.getHeaders()),
-                            new String(message.getData(), StandardCharsets.UTF_8)));
+                    received.add(message);
                     if (sequence >= last || message.metaData().pendingCount() == 0) {
                         return received;
                     }
