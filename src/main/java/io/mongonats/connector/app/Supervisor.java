@@ -12,6 +12,7 @@ import io.mongonats.connector.lease.KvLeaseStore;
 import io.mongonats.connector.lease.LeaseKeeper;
 import io.mongonats.connector.metrics.ConnectorGauges;
 import io.mongonats.connector.metrics.ConnectorMetrics;
+import io.mongonats.connector.pipeline.Backoff;
 import io.mongonats.connector.pipeline.WorkerSettings;
 import io.mongonats.connector.sink.Buckets;
 import io.mongonats.connector.sink.NatsAvailability;
@@ -128,7 +129,7 @@ public class Supervisor {
                 .applicationName("mongo-nats-connector/" + replicaId())
                 .build());
         dependencies.set(Beans.MONGODB, new MongoProbe(mongo));
-        Duration backoff = settings.publish().retryInitialBackoff();
+        Backoff backoff = new Backoff(settings.publish().retryInitialBackoff(), settings.publish().retryMaxBackoff());
         String problem = null;
         while (!Thread.currentThread().isInterrupted()) {
             try {
@@ -153,13 +154,11 @@ public class Supervisor {
                 }
                 phase(Phase.CONNECTING, message);
                 try {
-                    Thread.sleep(backoff.toMillis());
+                    Thread.sleep(backoff.next().toMillis());
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
                     return;
                 }
-                backoff = backoff.multipliedBy(2).compareTo(settings.publish().retryMaxBackoff()) > 0
-                        ? settings.publish().retryMaxBackoff() : backoff.multipliedBy(2);
             }
         }
     }

@@ -16,17 +16,9 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /** Leases in a JetStream KV bucket whose TTL is the lease TTL: a key not renewed in time is gone. */
-public final class KvLeaseStore implements LeaseStore, Members {
+public record KvLeaseStore(KeyValue leases, KeyValue members) implements LeaseStore, Members {
 
     private static final Logger LOG = Logger.getLogger(KvLeaseStore.class);
-
-    private final KeyValue leases;
-    private final KeyValue members;
-
-    public KvLeaseStore(KeyValue leases, KeyValue members) {
-        this.leases = leases;
-        this.members = members;
-    }
 
     @Override
     public OptionalLong tryAcquire(String key, LeaseRecord record) throws IOException {

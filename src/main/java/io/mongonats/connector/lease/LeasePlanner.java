@@ -24,22 +24,11 @@ import java.util.Set;
  * deadline, release what has been drained, take free leases up to the fair share (only while the live replicas can
  * be counted) and hand the newest surplus ones over. Pure: no I/O, no clock reads.
  */
-public final class LeasePlanner {
+public record LeasePlanner(String replicaId, Duration ttl, Duration renewDeadline, Duration renewInterval) {
 
     /** How long after a lease's expected expiry the next round tries it, so that the store has expired it. */
     static final long EXPIRY_MARGIN_NANOS = Duration.ofMillis(50).toNanos();
 
-    private final String replicaId;
-    private final Duration renewDeadline;
-    private final long ttlNanos;
-    private final long renewIntervalNanos;
-
-    public LeasePlanner(String replicaId, Duration ttl, Duration renewDeadline, Duration renewInterval) {
-        this.replicaId = replicaId;
-        this.renewDeadline = renewDeadline;
-        this.ttlNanos = ttl.toNanos();
-        this.renewIntervalNanos = renewInterval.toNanos();
-    }
 
     /** The round's decisions, renewals first: they are the ones with a deadline. */
     public List<LeaseDecision> plan(LeaseRound round) {
@@ -82,9 +71,9 @@ public final class LeasePlanner {
      * @param elsewhereLastWrites when each lease seen held by another replica was last written, on this ticker
      */
     public long nextRoundInNanos(long now, Collection<Long> heldRenewals, Collection<Long> elsewhereLastWrites) {
-        long wait = renewIntervalNanos;
+        long wait = renewInterval.toNanos();
         for (long written : elsewhereLastWrites) {
-            wait = sooner(wait, written + ttlNanos + EXPIRY_MARGIN_NANOS - now);
+            wait = sooner(wait, written + ttl.toNanos() + EXPIRY_MARGIN_NANOS - now);
         }
         for (long renewed : heldRenewals) {
             wait = sooner(wait, renewed + renewDeadline.toNanos() - now);

@@ -28,19 +28,8 @@ import java.util.concurrent.TimeoutException;
  * sequence, so that a message is stored only directly after the one its publisher expects: a former lease holder's
  * late publish, or one after a lost predecessor, is refused by the server.
  */
-public final class JetStreamSink implements EventSink {
-
-    private final Connection connection;
-    private final JetStream jetStream;
-    private final JetStreamManagement management;
-    private final String stream;
-
-    public JetStreamSink(Connection connection, JetStream jetStream, JetStreamManagement management, String stream) {
-        this.connection = connection;
-        this.jetStream = jetStream;
-        this.management = management;
-        this.stream = stream;
-    }
+public record JetStreamSink(Connection connection, JetStream jetStream, JetStreamManagement management, String stream)
+        implements EventSink {
 
     @Override
     public StreamTail tail() throws SinkException {
