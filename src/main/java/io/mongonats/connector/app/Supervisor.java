@@ -20,6 +20,7 @@ import io.mongonats.connector.sink.NatsConnections;
 import io.mongonats.connector.sink.NatsProbe;
 import io.mongonats.connector.sink.ProvisioningConflictException;
 import io.mongonats.connector.sink.StreamProvisioner;
+import io.mongonats.connector.source.CollectionDiscovery;
 import io.mongonats.connector.source.MongoProbe;
 import io.mongonats.connector.status.Dependencies;
 import io.mongonats.connector.status.ReplicaStatus;
@@ -66,6 +67,7 @@ public class Supervisor {
     private volatile MongoClient mongo;
     private volatile Connection nats;
     private volatile LeaseKeeper leaseKeeper;
+    private volatile DiscoveryLoop discovery;
 
     public Supervisor(ConnectorSettings settings, ConnectorMetrics metrics, StatusBoard board, Dependencies dependencies) {
         this.settings = settings;
@@ -75,8 +77,9 @@ public class Supervisor {
     }
 
     void onStart(@Observes StartupEvent event) {
-        LOG.infof("Replica %s watching %d collection(s) of %s, publishing to %s", replicaId(), specs().size(),
-                Secrets.maskUri(settings.mongo().uri()), settings.nats().servers().stream().map(Secrets::maskUri).toList());
+        LOG.infof("Replica %s watching %d collection(s) and %d whole database(s) of %s, publishing to %s", replicaId(),
+                specs().size(), settings.discovery().databases().size(), Secrets.maskUri(settings.mongo().uri()),
+                settings.nats().servers().stream().map(Secrets::maskUri).toList());
         executor = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("cdc-supervisor").daemon(true).factory());
         connecting = executor.submit(this::connectAndRun);
     }
@@ -90,6 +93,14 @@ public class Supervisor {
                 // Whatever the starter was doing (connecting, provisioning, starting the lease loop) ends first.
                 executor.awaitTermination(settings.nats().connectTimeout().plus(settings.nats().requestTimeout()).toMillis(),
                         TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        DiscoveryLoop discovering = discovery;
+        if (discovering != null) {
+            try {
+                discovering.close();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -175,6 +186,15 @@ public class Supervisor {
         ConnectorGauges.register(metrics, specs(), board, clock);
         leaseKeeper = keeper;
         keeper.start();
+        if (!settings.discovery().databases().isEmpty()) {
+            discovery = new DiscoveryLoop(settings.discovery(), specs(), new CollectionDiscovery(mongo)::collections,
+                    spec -> {
+                        streams.ensure(spec);
+                        ConnectorGauges.register(metrics, List.of(spec), board, clock);
+                    },
+                    spec -> ConnectorGauges.unregister(metrics, spec.key()), keeper::updateCollections);
+            discovery.start();
+        }
         LOG.infof("Replica %s ready: competing for %d lease(s) in bucket %s", replicaId(), specs().size(),
                 settings.lease().bucket());
     }

@@ -17,14 +17,14 @@ import java.util.regex.Pattern;
 
 /**
  * Resolves {@code connector.collections[i]} into {@link CollectionSpec}s: names and their defaults, the options of
- * {@link ConnectorConfig.CollectionOptions} (read in {@link #spec}, the one place a new option is added), and the
- * names that must differ between collections.
+ * {@link ConnectorConfig.CollectionOptions} (read in {@link #options}, the one place a new option is added, also for
+ * {@code connector.databases[i]}), and the names that must differ between collections.
  */
 final class CollectionResolver {
 
     private static final Pattern STREAM_NAME = Pattern.compile("[A-Za-z0-9_-]+");
     private static final Pattern SUBJECT_TOKEN = Pattern.compile("[A-Za-z0-9_$=-]+");
-    private static final Pattern DATABASE_NAME = Pattern.compile("[^/\\\\. \"$*<>:|?]+");
+    static final Pattern DATABASE_NAME = Pattern.compile("[^/\\\\. \"$*<>:|?]+");
 
     private final Problems problems;
     private final Map<String, String> streams = new HashMap<>();
@@ -36,10 +36,6 @@ final class CollectionResolver {
     }
 
     List<CollectionSpec> resolve(List<ConnectorConfig.Collection> collections) {
-        if (collections.isEmpty()) {
-            problems.add("connector.collections", "no collection is configured; set at least "
-                    + "connector.collections[0].database and connector.collections[0].collection");
-        }
         List<CollectionSpec> specs = new ArrayList<>();
         for (int i = 0; i < collections.size(); i++) {
             spec("connector.collections[" + i + "]", collections.get(i)).ifPresent(specs::add);
@@ -53,6 +49,16 @@ final class CollectionResolver {
         String collection = problems.required(key + ".collection", c.collection(),
                 "the name of a collection in that database such as orders");
         Names names = database == null || collection == null ? null : names(key, database, collection, c);
+        CollectionSpec spec = options(key, c, database, collection, names == null ? Names.NONE : names);
+        return names == null ? Optional.empty() : Optional.of(spec);
+    }
+
+    /**
+     * Reads and checks the options under {@code key} and applies them to a collection's names: the one place an
+     * option is read, for a listed collection and for a database's defaults (whose names come later).
+     */
+    CollectionSpec options(String key, ConnectorConfig.CollectionOptions c, String database, String collection,
+                           Names names) {
         FullDocumentMode fullDocument = problems.choice(key + ".full-document", c.fullDocument(), FullDocumentMode.class);
         BeforeChangeMode beforeChange = problems.choice(key + ".full-document-before-change",
                 c.fullDocumentBeforeChange(), BeforeChangeMode.class);
@@ -65,14 +71,13 @@ final class CollectionResolver {
         if (format.kind() == MessageFormat.Kind.OUTBOX) {
             snapshot = SnapshotMode.NEVER; // an outbox's events are published in insertion order, never from a snapshot
         }
-        if (names == null) {
-            return Optional.empty();
-        }
-        return Optional.of(new CollectionSpec(database, collection, names.stream(), names.prefix(), fullDocument,
-                beforeChange, pipeline, onOversized, names.deadLetter(), onLostPosition, snapshot, format));
+        return new CollectionSpec(database, collection, names.stream(), names.prefix(), fullDocument,
+                beforeChange, pipeline, onOversized, names.deadLetter(), onLostPosition, snapshot, format);
     }
 
-    private record Names(String stream, String prefix, String deadLetter) {
+    /** The names a collection publishes under; {@link #NONE} where they are not known (yet). */
+    record Names(String stream, String prefix, String deadLetter) {
+        static final Names NONE = new Names(null, null, null);
     }
 
     private Names names(String key, String database, String collection, ConnectorConfig.Collection c) {

@@ -31,6 +31,12 @@ public record CollectionSpec(
         return database + "." + collection;
     }
 
+    /** The same options for another collection of the same database: how a database's options reach what it holds. */
+    CollectionSpec forCollection(String collection, String stream, String subjectPrefix, String deadLetterSubject) {
+        return new CollectionSpec(database, collection, stream, subjectPrefix, fullDocument, fullDocumentBeforeChange,
+                pipeline, onOversized, deadLetterSubject, onLostPosition, snapshot, format);
+    }
+
     public enum FullDocumentMode { DEFAULT, UPDATE_LOOKUP, WHEN_AVAILABLE, REQUIRED }
 
     public enum BeforeChangeMode { OFF, WHEN_AVAILABLE, REQUIRED }

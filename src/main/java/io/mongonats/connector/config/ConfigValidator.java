@@ -49,11 +49,19 @@ public final class ConfigValidator {
                 problems.positiveDuration("connector.health.stall-timeout", config.health().stallTimeout()));
         Snapshot snapshot = new Snapshot(
                 problems.whole("connector.snapshot.chunk-size", config.snapshot().chunkSize(), 1, 100_000));
-        List<CollectionSpec> collections = new CollectionResolver(problems).resolve(config.collections());
+        CollectionResolver collectionResolver = new CollectionResolver(problems);
+        List<CollectionSpec> collections = collectionResolver.resolve(config.collections());
+        ConnectorSettings.Discovery discovery = new DatabaseResolver(problems, collectionResolver)
+                .resolve(config.databases(), config.collections(), config.discovery());
+        if (config.collections().isEmpty() && config.databases().isEmpty()) {
+            problems.add("connector.collections", "no collection is configured; set at least "
+                    + "connector.collections[0].database and connector.collections[0].collection, "
+                    + "or a whole database with connector.databases[0].name");
+        }
         problems.throwIfAny();
         Optional<String> replicaId = config.replicaId().map(String::strip).filter(id -> !id.isEmpty());
         return new ConnectorSettings(replicaId, mongo, nats, stream, publish, checkpoint, lease, shutdown, health,
-                snapshot, collections);
+                snapshot, collections, discovery);
     }
 
     private Mongo mongo(ConnectorConfig.Mongo mongo) {

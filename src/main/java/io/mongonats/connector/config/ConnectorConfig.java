@@ -38,6 +38,11 @@ public interface ConnectorConfig {
 
     List<Collection> collections();
 
+    /** Whole databases: their collections are discovered while the connector runs. */
+    List<Database> databases();
+
+    Discovery discovery();
+
     Snapshot snapshot();
 
     interface Snapshot {
@@ -178,6 +183,27 @@ public interface ConnectorConfig {
 
         /** Where dead-letter records go; must lie under the subject prefix. */
         Optional<String> deadLetterSubject();
+    }
+
+    /**
+     * A database whose collections are watched as they come and go, each with a stream, subject prefix and lease of
+     * its own named by {@link NameEscaping}; its options are the defaults of every collection discovered in it.
+     */
+    interface Database extends CollectionOptions {
+        /** Required. */
+        Optional<String> name();
+
+        /** A Java regular expression the whole collection name must match; all collections when missing. */
+        Optional<String> include();
+
+        /** A Java regular expression: collections whose whole name matches it are left out. */
+        Optional<String> exclude();
+    }
+
+    interface Discovery {
+        /** How often the collections of {@code connector.databases} are listed. */
+        @WithDefault("30s")
+        Optional<String> interval();
     }
 
     /**

@@ -10,7 +10,8 @@ import java.util.Optional;
  * The accessors mirror the keys: {@code settings.lease().ttl()} is {@code connector.lease.ttl}.
  *
  * @param replicaId   as configured; the host name stands in when it is empty (resolved by the app)
- * @param collections every watched collection with its defaults resolved, in configuration order
+ * @param collections every listed collection with its defaults resolved, in configuration order
+ * @param discovery   whole databases, whose collections are discovered while the connector runs
  */
 public record ConnectorSettings(
         Optional<String> replicaId,
@@ -23,7 +24,8 @@ public record ConnectorSettings(
         Shutdown shutdown,
         Health health,
         Snapshot snapshot,
-        List<CollectionSpec> collections) {
+        List<CollectionSpec> collections,
+        Discovery discovery) {
 
     public ConnectorSettings {
         collections = List.copyOf(collections);
@@ -92,6 +94,13 @@ public record ConnectorSettings(
 
     /** @param chunkSize documents read per chunk: memory holds at most one chunk per collection */
     public record Snapshot(int chunkSize) {
+    }
+
+    /** @param interval how often the collections of each database are listed */
+    public record Discovery(Duration interval, List<DatabaseSpec> databases) {
+        public Discovery {
+            databases = List.copyOf(databases);
+        }
     }
 
     private static String hidden(Optional<String> secret) {

@@ -8,8 +8,14 @@ import io.mongonats.connector.status.WorkerStatus;
 import java.time.Clock;
 import java.util.List;
 
-/** Gauges read from the status board's snapshot of each collection. */
+/**
+ * Gauges read from the status board's snapshot of each collection. Registering a collection's gauges again changes
+ * nothing (the registry keeps the first), so collections can be added as they are discovered.
+ */
 public final class ConnectorGauges {
+
+    private static final List<String> GAUGES = List.of(MeterNames.COLLECTION_HELD, MeterNames.COLLECTION_STREAMING,
+            MeterNames.UNACKNOWLEDGED, MeterNames.CHECKPOINT_AGE, MeterNames.SNAPSHOT_REMAINING, MeterNames.LAG);
 
     private ConnectorGauges() {
     }
@@ -38,6 +44,11 @@ public final class ConnectorGauges {
             metrics.gauge(MeterNames.LAG, "Seconds from a change in MongoDB to its acknowledgement, last published change",
                     key, metrics, m -> m.lagSeconds(key));
         }
+    }
+
+    /** Removes the gauges of a collection that is no longer watched (a dropped one). */
+    public static void unregister(ConnectorMetrics metrics, String key) {
+        metrics.removeGauges(key, GAUGES);
     }
 
     private static boolean held(StatusBoard board, String key) {

@@ -8,6 +8,7 @@ import io.mongonats.connector.lease.LeaseObserver;
 import io.mongonats.connector.pipeline.WorkerObserver;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -93,6 +94,13 @@ public final class ConnectorMetrics implements WorkerObserver, LeaseObserver {
                 .tags("collection", collection)
                 .strongReference(true)
                 .register(registry);
+    }
+
+    /** Removes a collection's gauges of these names: a collection nobody watches any more is not reported unheld. */
+    public void removeGauges(String collection, List<String> names) {
+        for (String name : names) {
+            registry.find(name).tag("collection", collection).gauges().forEach(registry::remove);
+        }
     }
 
     /** Seconds between the last published change happening in MongoDB and its acknowledgement. */
