@@ -58,6 +58,7 @@ public class Supervisor {
     private final ConnectorMetrics metrics;
     private final StatusBoard board;
     private final Dependencies dependencies;
+    private final ReadModelSinks sinks;
     private final NatsAvailability availability = new NatsAvailability();
     private final Clock clock = Clock.systemUTC();
 
@@ -68,7 +69,9 @@ public class Supervisor {
     private volatile Connection nats;
     private volatile LeaseKeeper leaseKeeper;
 
-    public Supervisor(ConnectorConfig config, ConnectorMetrics metrics, StatusBoard board, Dependencies dependencies) {
+    public Supervisor(ConnectorConfig config, ConnectorMetrics metrics, StatusBoard board, Dependencies dependencies,
+                      ReadModelSinks sinks) {
+        this.sinks = sinks;
         this.config = config;
         this.metrics = metrics;
         this.board = board;
@@ -106,6 +109,7 @@ public class Supervisor {
                 Thread.currentThread().interrupt();
             }
         }
+        sinks.close(config.shutdown().timeout());
         closeNats();
         if (mongo != null) {
             dependencies.clear(Beans.MONGODB);
@@ -127,6 +131,7 @@ public class Supervisor {
                 nats = NatsConnections.connect(config.nats(), "mongo-nats-connector/" + replicaId(), availability);
                 dependencies.set(Beans.NATS, new NatsProbe(nats));
                 startLeaseKeeper();
+                sinks.start(nats, mongo, replicaId());
                 phase(Phase.RUNNING, null);
                 return;
             } catch (InterruptedException e) {

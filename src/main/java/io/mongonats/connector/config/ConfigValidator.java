@@ -42,7 +42,8 @@ public final class ConfigValidator {
         validator.checkPublish(config.publish());
         validator.checkLease(config.lease(), config.checkpoint(), config.shutdown());
         validator.positive("connector.health.stall-timeout", config.health().stallTimeout());
-        List<CollectionSpec> specs = validator.resolveCollections(config.collections());
+        List<CollectionSpec> specs = validator.resolveCollections(config.collections(), !config.sinks().isEmpty());
+        validator.problems.addAll(SinkValidator.check(config).problems());
         if (!validator.problems.isEmpty()) {
             throw new ConfigValidationException(validator.problems);
         }
@@ -158,10 +159,10 @@ public final class ConfigValidator {
         }
     }
 
-    private List<CollectionSpec> resolveCollections(List<ConnectorConfig.Collection> collections) {
-        if (collections.isEmpty()) {
+    private List<CollectionSpec> resolveCollections(List<ConnectorConfig.Collection> collections, boolean hasSinks) {
+        if (collections.isEmpty() && !hasSinks) {
             problem("connector.collections", "no collection is configured; set at least connector.collections[0].database "
-                    + "and connector.collections[0].collection");
+                    + "and connector.collections[0].collection (or a sink, connector.sinks[0].stream, .database, .collection)");
         }
         List<CollectionSpec> specs = new ArrayList<>();
         Map<String, String> streams = new HashMap<>();
