@@ -87,6 +87,7 @@ public final class ReadModelSink implements AutoCloseable {
         LOG.infof("Sink %s applying %s to %s", spec.name(), spec.stream(), spec.namespace());
         boolean prepared = false;
         long failures = 0;
+        String failing = null;
         String lastProblem = null;
         while (stopping.getCount() > 0 && !Thread.currentThread().isInterrupted()) {
             try {
@@ -95,27 +96,31 @@ public final class ReadModelSink implements AutoCloseable {
                     ports.deadLetters().prepare();
                     ports.feed().prepare();
                     prepared = true;
-                    statuses.update(spec.name(), status -> status.with(State.RUNNING, null));
+                    failing = null;
                     LOG.infof("Sink %s consuming %s with durable consumer %s", spec.name(), spec.stream(), spec.consumer());
                 }
                 List<InboundMessage> batch = ports.feed().fetch(spec.batchSize());
                 long pending = ports.feed().pending();
                 observer.pending(spec.name(), pending);
-                if (batch.isEmpty()) {
-                    statuses.update(spec.name(), status -> status.pending(pending));
-                } else {
+                if (!batch.isEmpty()) {
                     handle(batch, pauses.afterDelivery(failures + 1));
+                    failing = null;
+                } else if ("nats".equals(failing)) {
+                    failing = null; // a fetch answered; MongoDB is known to be back only once a batch is written
                 }
-                if (failures > 0) {
-                    LOG.infof("Sink %s applying again", spec.name());
-                    statuses.update(spec.name(), status -> status.with(State.RUNNING, null));
+                if (failing == null) {
+                    if (failures > 0) {
+                        LOG.infof("Sink %s applying again", spec.name());
+                    }
                     failures = 0;
                     lastProblem = null;
+                    statuses.update(spec.name(), status -> status.with(State.RUNNING, null).pending(pending));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (SinkUnavailableException e) {
                 failures++;
+                failing = e.dependency();
                 String problem = e.dependency() + ": " + e.getMessage();
                 statuses.update(spec.name(), status -> status.with(State.RETRYING, problem));
                 if (!problem.equals(lastProblem)) {
@@ -184,11 +189,10 @@ public final class ReadModelSink implements AutoCloseable {
         }
     }
 
+    /** Waits out {@code delay}, or less when the sink is closed. */
     private void pause(Duration delay) {
         try {
-            if (stopping.await(delay.toMillis(), TimeUnit.MILLISECONDS)) {
-                return;
-            }
+            stopping.await(delay.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
