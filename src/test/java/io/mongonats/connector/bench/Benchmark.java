@@ -196,6 +196,9 @@ public final class Benchmark {
                         Report.fixed(Percentiles.of(ms).max(), 0), Arrays.stream(ms).mapToObj(v -> Report.fixed(v, 0)).toList());
             }
         }
+        if (scenarios.contains("sink")) {
+            SinkApply.addTo(report, workDir, startToReady, scale, PRODUCTION_FLAGS);
+        }
         if (scenarios.contains("profile")) {
             Path jfr = workDir.resolve("connector-sustained.jfr");
             List<String> flags = new ArrayList<>(PRODUCTION_FLAGS);
