@@ -68,8 +68,8 @@ public class ReadModelSinks {
                     new JetStreamDeadLetters(nats, requests, spec, config.stream()));
             ReadModelSink sink = new ReadModelSink(spec, ports, RetryDelays.DEFAULT, metrics, statuses);
             sinks.add(sink);
+            LOG.infof("Read model %s", spec);
             sink.start();
-            LOG.infof("Read model %s started: %s", spec.name(), spec);
         }
     }
 

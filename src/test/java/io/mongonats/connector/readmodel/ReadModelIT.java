@@ -99,6 +99,15 @@ class ReadModelIT {
                 assertEquals(new Document("_id", 99).append("n", 99), Targets.live(view, "_cdc").get(99));
                 String ready = connector.httpGet("/q/health/ready").body();
                 assertTrue(ready.contains(consumer) && ready.contains("dead letters 1"), ready);
+                String metrics = connector.httpGet("/q/metrics").body();
+                for (String meter : List.of("cdc_sink_applied_total{outcome=\"dead-lettered\",sink=\"" + consumer + "\"} 1.0",
+                        "cdc_sink_applied_total{outcome=\"applied\",sink=\"" + consumer + "\"}",
+                        "cdc_sink_dead_letters_total{sink=\"" + consumer + "\"} 1.0",
+                        "cdc_sink_pending_messages{sink=\"" + consumer + "\"} 0.0",
+                        "cdc_sink_apply_seconds_count{sink=\"" + consumer + "\"}")) {
+                    assertTrue(metrics.contains(meter), meter + " in\n" + metrics.lines()
+                            .filter(line -> line.startsWith("cdc_sink")).toList());
+                }
             }
         }
     }
