@@ -59,6 +59,7 @@ public class Supervisor {
     private final ConnectorMetrics metrics;
     private final StatusBoard board;
     private final Dependencies dependencies;
+    private final ReadModelSinks sinks;
     private final NatsAvailability availability = new NatsAvailability();
     private final Clock clock = Clock.systemUTC();
 
@@ -69,8 +70,10 @@ public class Supervisor {
     private volatile LeaseKeeper leaseKeeper;
     private volatile DiscoveryLoop discovery;
 
-    public Supervisor(ConnectorSettings settings, ConnectorMetrics metrics, StatusBoard board, Dependencies dependencies) {
+    public Supervisor(ConnectorSettings settings, ConnectorMetrics metrics, StatusBoard board, Dependencies dependencies,
+                      ReadModelSinks sinks) {
         this.settings = settings;
+        this.sinks = sinks;
         this.metrics = metrics;
         this.board = board;
         this.dependencies = dependencies;
@@ -115,6 +118,7 @@ public class Supervisor {
                 Thread.currentThread().interrupt();
             }
         }
+        sinks.close(settings.shutdown().timeout());
         closeNats();
         if (mongo != null) {
             dependencies.clear(Beans.MONGODB);
@@ -136,6 +140,7 @@ public class Supervisor {
                 nats = NatsConnections.connect(settings.nats(), "mongo-nats-connector/" + replicaId(), availability);
                 dependencies.set(Beans.NATS, new NatsProbe(nats));
                 startLeaseKeeper();
+                sinks.start(nats, mongo, replicaId());
                 phase(Phase.RUNNING, null);
                 return;
             } catch (InterruptedException e) {

@@ -53,15 +53,18 @@ public final class ConfigValidator {
         List<CollectionSpec> collections = collectionResolver.resolve(config.collections());
         ConnectorSettings.Discovery discovery = new DatabaseResolver(problems, collectionResolver)
                 .resolve(config.databases(), config.collections(), config.discovery());
-        if (config.collections().isEmpty() && config.databases().isEmpty()) {
+        SinkValidator.Result sinks = SinkValidator.check(config.sinks(), mongo.uri() == null ? "" : mongo.uri());
+        sinks.problems().forEach(problem -> problems.add(problem.key(), problem.message()));
+        if (config.collections().isEmpty() && config.databases().isEmpty() && config.sinks().isEmpty()) {
             problems.add("connector.collections", "no collection is configured; set at least "
                     + "connector.collections[0].database and connector.collections[0].collection, "
-                    + "or a whole database with connector.databases[0].name");
+                    + "or a whole database with connector.databases[0].name (or, for a replica that only applies "
+                    + "read models, connector.sinks[0].stream)");
         }
         problems.throwIfAny();
         Optional<String> replicaId = config.replicaId().map(String::strip).filter(id -> !id.isEmpty());
         return new ConnectorSettings(replicaId, mongo, nats, stream, publish, checkpoint, lease, shutdown, health,
-                snapshot, collections, discovery);
+                snapshot, collections, discovery, sinks.sinks());
     }
 
     private Mongo mongo(ConnectorConfig.Mongo mongo) {

@@ -25,10 +25,12 @@ public record ConnectorSettings(
         Health health,
         Snapshot snapshot,
         List<CollectionSpec> collections,
-        Discovery discovery) {
+        Discovery discovery,
+        List<SinkSpec> sinks) {
 
     public ConnectorSettings {
         collections = List.copyOf(collections);
+        sinks = List.copyOf(sinks);
     }
 
     /** @param uri may hold credentials: {@link #toString()} masks them */

@@ -198,6 +198,9 @@ public final class Benchmark {
         if (scenarios.contains("snapshot")) {
             new SnapshotRate(workDir, startToReady).report(report, scale, PRODUCTION_FLAGS);
         }
+        if (scenarios.contains("sink")) {
+            SinkApply.addTo(report, workDir, startToReady, scale, PRODUCTION_FLAGS);
+        }
         if (scenarios.contains("profile")) {
             Path jfr = workDir.resolve("connector-sustained.jfr");
             List<String> flags = new ArrayList<>(PRODUCTION_FLAGS);
