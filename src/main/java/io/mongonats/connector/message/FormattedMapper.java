@@ -1,6 +1,7 @@
 package io.mongonats.connector.message;
 
 import io.mongonats.connector.config.CollectionSpec;
+import io.mongonats.connector.config.NameEscaping;
 import io.mongonats.connector.config.MessageFormat;
 import io.mongonats.connector.pipeline.AckedPosition;
 import io.mongonats.connector.pipeline.MessageHeaders;
@@ -80,8 +81,8 @@ public final class FormattedMapper implements MessageMapper<ChangeEvent> {
 
     private MessageHeaders collectionHeaders(ChangeEvent event) {
         MessageHeaders headers = new MessageHeaders()
-                .add(HeaderNames.DATABASE, spec.database())
-                .add(HeaderNames.COLLECTION, spec.collection())
+                .add(HeaderNames.DATABASE, NameEscaping.headerValue(spec.database()))
+                .add(HeaderNames.COLLECTION, NameEscaping.headerValue(spec.collection()))
                 .add(HeaderNames.OPERATION, event.operationType())
                 .add(HeaderNames.REPLICA, replicaId)
                 .add(HeaderNames.LEASE_EPOCH, epoch);

@@ -60,8 +60,10 @@ final class StreamSession<C extends Change> {
     void run(Start how) throws Exception {
         StreamTail tail = ports.sink().tail();
         ResumePlan plan = ResumePlan.decide(ports.checkpoints().load(spec.key()), tail);
+        // Skipping ahead or re-snapshotting leaves the refused token behind: the new position comes from the new stream.
+        String token = how == Start.RESUME ? plan.token().orElse(null) : null;
         publisher = new OrderedPublisher<>(spec, ports, settings, lease, observer, state, clock,
-                new AckedPosition(plan.token().orElse(null), plan.afterInvalidate(), plan.streamSequence(),
+                new AckedPosition(token, how == Start.RESUME && plan.afterInvalidate(), plan.streamSequence(),
                         plan.snapshot().orElse(null)));
         state.sequence(plan.streamSequence());
         StartAt start = how != Start.RESUME ? StartAt.now()
@@ -75,8 +77,9 @@ final class StreamSession<C extends Change> {
                         checkpointer.recordGap(plan, source.idlePosition());
                         how = Start.RESUME;
                     } else if (!streamed) {
-                        if (plan.token().isEmpty()) {
+                        if (token == null) {
                             checkpointer.saveStart(source.idlePosition(), plan.streamSequence());
+                            publisher.idle(source.idlePosition()); // snapshot records carry it until a change does
                         }
                         LOG.infof("%s: change stream open, resuming %s", spec.namespace(), plan.reason());
                     }
@@ -125,6 +128,7 @@ final class StreamSession<C extends Change> {
             }
             if (snapshot != null) {
                 snapshot.afterChange(change);
+                report.progress(snapshot.progress(), clock.millis());
             }
             checkpointer.maybeSave(publisher.acknowledged());
             if (change.isInvalidate()) {

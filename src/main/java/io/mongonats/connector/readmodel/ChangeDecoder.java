@@ -7,6 +7,7 @@ import io.mongonats.connector.readmodel.DocumentChange.Truncation;
 import io.mongonats.connector.readmodel.DocumentChange.Upsert;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
+import org.bson.RawBsonDocument;
 import org.bson.BsonValue;
 
 import java.nio.charset.StandardCharsets;
@@ -15,14 +16,12 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Reads a message in either format the connector publishes. The change-event format carries the change event as
- * Extended JSON (relaxed or canonical); the full-document format carries the document alone, with its key in the
- * {@code Cdc-Document-Key} header (canonical Extended JSON) and an empty payload for a delete. Pure and stateless.
+ * Reads a message in either format the connector publishes. The change-event format carries the change event; the
+ * full-document format ({@code Cdc-Format: full-document}) carries the document alone, with its key in the
+ * {@code Cdc-Document-Key} header (canonical Extended JSON) and an empty payload for a delete. Payloads are Extended
+ * JSON (relaxed or canonical) or raw BSON. Pure and stateless.
  */
 public final class ChangeDecoder {
-
-    /** The full-document format's key header; moves to HeaderNames with that format. */
-    public static final String DOCUMENT_KEY = "Cdc-Document-Key";
 
     private static final Set<String> WHOLE_DOCUMENT = Set.of("insert", "replace", "snapshot");
 
@@ -33,8 +32,9 @@ public final class ChangeDecoder {
                     + "): the target misses it until the document changes again");
         }
         try {
-            String key = message.header(DOCUMENT_KEY);
-            return key != null ? fullDocumentFormat(message, key) : changeEventFormat(message);
+            String key = message.header(HeaderNames.DOCUMENT_KEY);
+            return "full-document".equals(message.header(HeaderNames.FORMAT)) && key != null
+                    ? fullDocumentFormat(message, key) : changeEventFormat(message);
         } catch (RuntimeException e) {
             return new Decoded.Undecodable("unparsable: " + e.getMessage());
         }
@@ -121,6 +121,16 @@ public final class ChangeDecoder {
         if (payload == null || payload.length == 0) {
             throw new IllegalArgumentException("empty payload");
         }
-        return BsonDocument.parse(new String(payload, StandardCharsets.UTF_8));
+        return isBson(payload) ? new RawBsonDocument(payload)
+                : BsonDocument.parse(new String(payload, StandardCharsets.UTF_8));
+    }
+
+    /** A BSON document begins with its own length (little-endian) and ends with a zero byte; JSON ends with '}'. */
+    private static boolean isBson(byte[] payload) {
+        if (payload.length < 5 || payload[payload.length - 1] != 0) {
+            return false;
+        }
+        int length = (payload[0] & 0xff) | (payload[1] & 0xff) << 8 | (payload[2] & 0xff) << 16 | (payload[3] & 0xff) << 24;
+        return length == payload.length;
     }
 }

@@ -38,6 +38,19 @@ class ChangeDecoderTest {
     }
 
     @Test
+    void aChangeEventWithTheKeyHeaderEveryMessageCarriesAndABsonPayloadIsStillAChangeEvent() {
+        BsonDocument event = BsonDocument.parse("{\"operationType\": \"insert\", \"documentKey\": {\"_id\": 5}, "
+                + "\"fullDocument\": {\"_id\": 5, \"a\": 1}}");
+        org.bson.ByteBuf buffer = new org.bson.RawBsonDocument(event, new org.bson.codecs.BsonDocumentCodec()).getByteBuffer();
+        byte[] bson = new byte[buffer.remaining()];
+        buffer.get(bson);
+        Decoded.Change change = change(new InboundMessage("shop.orders.insert", 9, 1,
+                java.util.Map.of("Cdc-Document-Key", "{\"_id\": 5}", "Cdc-Operation", "insert"), bson));
+        assertEquals(new BsonInt32(5), change.key());
+        assertEquals(event.getDocument("fullDocument"), assertInstanceOf(Upsert.class, change.change()).document());
+    }
+
+    @Test
     void anUpdateWithItsFullDocumentUpsertsTheDocumentAndAReplaceOrSnapshotToo() {
         assertInstanceOf(Upsert.class, change(Messages.update(3, 1, "\"a\": 1")).change());
         for (String operation : List.of("replace", "snapshot")) {

@@ -49,7 +49,8 @@ final class Messages {
     static InboundMessage fullDocument(long sequence, String operation, String keyJson, String documentJson) {
         Map<String, String> headers = new HashMap<>();
         headers.put("Cdc-Operation", operation);
-        headers.put(ChangeDecoder.DOCUMENT_KEY, keyJson);
+        headers.put("Cdc-Document-Key", keyJson);
+        headers.put("Cdc-Format", "full-document");
         return new InboundMessage("shop.orders." + operation, sequence, 1, headers,
                 documentJson.getBytes(StandardCharsets.UTF_8));
     }

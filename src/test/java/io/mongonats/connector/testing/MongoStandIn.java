@@ -90,7 +90,7 @@ public final class MongoStandIn implements AutoCloseable {
             throw new IllegalStateException("MongoStandIn on port " + port + " is already running");
         }
         FloorClock backendClock = new FloorClock(clock);
-        MongoBackend backend = h2File == null ? new MemoryBackend() : new H2Backend(h2File.toString(), backendClock);
+        MongoBackend backend = h2File == null ? new SessionsMemoryBackend() : new H2Backend(h2File.toString(), backendClock);
         MongoServer started = new MongoServer(backend);
         started.enableOplog();
         backendClock.raiseTo(Instant.ofEpochSecond(newestOplogSecond(backend) + 1));
@@ -229,5 +229,22 @@ public final class MongoStandIn implements AutoCloseable {
             throw e;
         }
         return process;
+    }
+
+    /**
+     * The memory backend announcing {@code logicalSessionTimeoutMinutes}, as every replica set member does, so that
+     * the driver opens the sessions a snapshot reads in; the plain stand-in makes {@code startSession} fail with "a
+     * server that doesn't support sessions".
+     */
+    private static final class SessionsMemoryBackend extends MemoryBackend {
+        @Override
+        public de.bwaldvogel.mongo.bson.Document handleCommand(io.netty.channel.Channel channel, String database,
+                                                              String command, de.bwaldvogel.mongo.bson.Document query) {
+            de.bwaldvogel.mongo.bson.Document reply = super.handleCommand(channel, database, command, query);
+            if (command.equalsIgnoreCase("ismaster") || command.equalsIgnoreCase("hello")) {
+                reply.put("logicalSessionTimeoutMinutes", 30);
+            }
+            return reply;
+        }
     }
 }
