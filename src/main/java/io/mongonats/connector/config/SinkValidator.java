@@ -24,19 +24,19 @@ public final class SinkValidator {
     private SinkValidator() {
     }
 
-    public static Result check(List<ConnectorConfig.Sink> configured, String defaultUri) {
+    public static Result check(List<SinkConfig> configured, String defaultUri) {
         SinkValidator validator = new SinkValidator();
         List<SinkSpec> sinks = validator.resolve(configured, defaultUri);
         return new Result(sinks, List.copyOf(validator.problems));
     }
 
-    private List<SinkSpec> resolve(List<ConnectorConfig.Sink> sinks, String defaultUri) {
+    private List<SinkSpec> resolve(List<SinkConfig> sinks, String defaultUri) {
         List<SinkSpec> specs = new ArrayList<>();
         Map<String, String> consumers = new HashMap<>();
         Map<String, String> targets = new HashMap<>();
         for (int i = 0; i < sinks.size(); i++) {
             String key = "connector.sinks[" + i + "]";
-            ConnectorConfig.Sink sink = sinks.get(i);
+            SinkConfig sink = sinks.get(i);
             String stream = sink.stream().strip();
             name(key + ".stream", stream, "stream");
             sink.filterSubject().ifPresent(filter -> {
