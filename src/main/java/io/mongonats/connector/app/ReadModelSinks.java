@@ -15,8 +15,7 @@ import io.mongonats.connector.readmodel.ReadModelSink;
 import io.mongonats.connector.readmodel.RetryDelays;
 import io.mongonats.connector.readmodel.SinkMetrics;
 import io.mongonats.connector.readmodel.SinkPorts;
-import io.mongonats.connector.readmodel.SinkStatus;
-import io.mongonats.connector.readmodel.SinkStatuses;
+import io.mongonats.connector.status.StatusBoard;
 import io.mongonats.connector.readmodel.WriteModels;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamOptions;
@@ -42,13 +41,14 @@ public class ReadModelSinks {
 
     private final ConnectorSettings config;
     private final SinkMetrics metrics;
-    private final SinkStatuses statuses = new SinkStatuses();
+    private final StatusBoard board;
     private final Clock clock = Clock.systemUTC();
     private final List<ReadModelSink> sinks = new ArrayList<>();
     private final Map<String, MongoClient> ownClients = new HashMap<>();
 
-    public ReadModelSinks(ConnectorSettings config, MeterRegistry registry) {
+    public ReadModelSinks(ConnectorSettings config, MeterRegistry registry, StatusBoard board) {
         this.config = config;
+        this.board = board;
         this.metrics = new SinkMetrics(registry);
     }
 
@@ -65,7 +65,7 @@ public class ReadModelSinks {
                             new WriteModels(spec.versionField(), spec.tombstones(), clock), spec.versionField(),
                             spec.tombstones(), spec.tombstoneTtl()),
                     new JetStreamDeadLetters(nats, requests, spec, config.stream()));
-            ReadModelSink sink = new ReadModelSink(spec, ports, RetryDelays.DEFAULT, metrics, statuses);
+            ReadModelSink sink = new ReadModelSink(spec, ports, RetryDelays.DEFAULT, metrics, board.sinks());
             sinks.add(sink);
             LOG.infof("Read model %s", spec);
             sink.start();
@@ -85,10 +85,6 @@ public class ReadModelSinks {
             ownClients.values().forEach(MongoClient::close);
             ownClients.clear();
         }
-    }
-
-    public List<SinkStatus> statuses() {
-        return statuses.all();
     }
 
     private static MongoClient client(String uri, String replicaId) {

@@ -3,6 +3,7 @@ package io.mongonats.connector.health;
 import io.mongonats.connector.status.CollectionStatus;
 import io.mongonats.connector.status.Dependencies;
 import io.mongonats.connector.status.ReplicaStatus;
+import io.mongonats.connector.status.SinkStatus;
 import io.mongonats.connector.status.StatusBoard;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -17,7 +18,8 @@ import java.util.Map;
 /**
  * Ready when MongoDB and NATS each answer within a short timeout and the lease loop runs. A standby that
  * holds no lease is ready: it can take over. A collection stopped by policy shows in the details and in
- * metrics, not here, so that a replica is not restarted in a loop for bad data.
+ * metrics, not here, so that a replica is not restarted in a loop for bad data; so does each read-model sink,
+ * whose waiting for MongoDB or NATS shows in those dependencies.
  */
 @Readiness
 @ApplicationScoped
@@ -49,6 +51,9 @@ public class ReadinessCheck implements HealthCheck {
         }
         for (CollectionStatus collection : board.collections()) {
             builder.withData(collection.namespace(), CollectionDetails.describe(collection));
+        }
+        for (SinkStatus sink : board.sinks().all()) {
+            builder.withData(sink.name(), sink.describe());
         }
         return builder.status(up).build();
     }

@@ -1,7 +1,9 @@
 package io.mongonats.connector.readmodel;
 
 import io.mongonats.connector.config.SinkSpec;
-import io.mongonats.connector.readmodel.SinkStatus.State;
+import io.mongonats.connector.status.SinkStatus;
+import io.mongonats.connector.status.SinkStatus.State;
+import io.mongonats.connector.status.SinkStatuses;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;

@@ -8,13 +8,14 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
 /**
- * Where the lease keeper, the workers and the lifecycle publish immutable snapshots, and where health checks and
+ * Where the lease keeper, the workers, the read-model sinks and the lifecycle publish immutable snapshots, and where health checks and
  * metrics read them. Writers replace a snapshot; readers never reach into live components.
  */
 public final class StatusBoard {
 
     private final Map<String, CollectionStatus> collections = new ConcurrentHashMap<>();
     private final AtomicReference<ReplicaStatus> replica;
+    private final SinkStatuses sinks = new SinkStatuses();
 
     public StatusBoard(String replicaId) {
         this.replica = new AtomicReference<>(new ReplicaStatus(replicaId, ReplicaStatus.Phase.STARTING, null, -1));
@@ -53,6 +54,11 @@ public final class StatusBoard {
 
     public CollectionStatus collection(String key) {
         return collections.get(key);
+    }
+
+    /** Where read-model sinks publish their snapshots. */
+    public SinkStatuses sinks() {
+        return sinks;
     }
 
     /** A copy, sorted by key. */

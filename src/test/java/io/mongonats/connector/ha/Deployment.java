@@ -125,7 +125,9 @@ final class Deployment implements AutoCloseable {
     /** Readiness details of a replica: for each namespace "standby" or "held (epoch N), state, ...". */
     Map<String, String> health(String id) {
         String body = replicas.get(id).httpGet("/q/health/ready").body();
-        Document data = Document.parse(body).getList("checks", Document.class).get(0).get("data", Document.class);
+        Document data = Document.parse(body).getList("checks", Document.class).stream()
+                .filter(check -> "mongo-nats-connector".equals(check.getString("name")))
+                .findFirst().orElseThrow().get("data", Document.class);
         Map<String, String> details = new TreeMap<>();
         data.forEach((key, value) -> details.put(key, String.valueOf(value)));
         return details;

@@ -1,7 +1,9 @@
 package io.mongonats.connector.readmodel;
 
 import io.mongonats.connector.config.SinkSpec;
-import io.mongonats.connector.readmodel.SinkStatus.State;
+import io.mongonats.connector.status.SinkStatus;
+import io.mongonats.connector.status.SinkStatus.State;
+import io.mongonats.connector.status.SinkStatuses;
 import io.mongonats.connector.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -109,7 +111,7 @@ class ReadModelSinkTest {
 
         Await.until(WAIT, "the batch negatively acknowledged", () -> feed.settled.size() == 2);
         assertTrue(feed.settled.values().stream().allMatch(verdict -> verdict.startsWith("nak")), feed.settled.toString());
-        assertEquals(State.RETRYING, statuses.get("view").state());
+        Await.until(WAIT, "the sink retrying", () -> statuses.get("view").state() == State.RETRYING);
         assertEquals("mongodb: timed out", statuses.get("view").problem());
         assertTrue(deadLetters.records.isEmpty(), "an outage never dead-letters");
 
@@ -118,7 +120,8 @@ class ReadModelSinkTest {
         feed.batches.add(batch.stream().map(message -> Messages.redelivered(message, 2)).toList());
 
         Await.until(WAIT, "the redelivered batch acknowledged", () -> Map.of(1L, "ack", 2L, "ack").equals(feed.settled));
-        assertEquals(State.RUNNING, statuses.get("view").state());
+        Await.until(WAIT, "the sink running again", () -> statuses.get("view").state() == State.RUNNING);
+        assertEquals(null, statuses.get("view").problem());
     }
 
     @Test

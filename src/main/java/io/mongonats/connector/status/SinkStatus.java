@@ -1,4 +1,4 @@
-package io.mongonats.connector.readmodel;
+package io.mongonats.connector.status;
 
 import java.util.Locale;
 
