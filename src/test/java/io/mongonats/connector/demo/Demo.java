@@ -24,17 +24,19 @@ import java.time.LocalTime;
  * The README's first command: nats-server on loopback, the in-process MongoDB stand-in with a small sample
  * writer, the packaged connector as its own JVM, and a consumer printing each change as it receives it.
  * Runs for {@code -Ddemo.seconds} (default 20), then stops the connector gracefully and everything else.
+ * With {@code -Ddemo.read-model=true} the connector also applies its stream to {@code shop.orders_view}, and the
+ * demo shows that collection catching up with {@code shop.orders}.
  */
 public final class Demo {
 
     public static void main(String[] args) throws Exception {
         Duration runFor = Duration.ofSeconds(Long.getLong("demo.seconds", 20));
+        boolean readModel = Boolean.getBoolean("demo.read-model");
         ensureNatsServer();
         try (NatsServer nats = NatsServer.launch();
              MongoStandIn mongo = new MongoStandIn().start();
              MongoClient client = MongoClients.create(mongo.uri());
-             ConnectorProcess connector = new ConnectorFixture(mongo.uri(), nats.url(), "demo-0")
-                     .watch("shop", "orders").start("demo");
+             ConnectorProcess connector = fixture(mongo.uri(), nats.url(), readModel).start("demo");
              Connection connection = nats.connect()) {
             say("nats-server on %s, MongoDB stand-in on %s, connector log in %s", nats.url(), mongo.uri(), connector.logFile());
             say("connector: %s", connector.awaitLog("change stream open", Duration.ofSeconds(60)).strip());
@@ -45,12 +47,15 @@ public final class Demo {
             long end = System.nanoTime() + runFor.toNanos();
             int step = 0;
             while (System.nanoTime() < end) {
-                write(orders, step++);
+                write(orders, step++, readModel);
                 for (Message message : consumer.fetch(100, Duration.ofMillis(700))) {
                     say("consumer received #%d %s %s", message.metaData().streamSequence(), message.getSubject(),
                             Document.parse(new String(message.getData())).toJson());
                     message.ack();
                 }
+            }
+            if (readModel) {
+                ReadModelView.show(client.getDatabase("shop"), connector);
             }
             say("stopping the connector with SIGTERM: it drains, checkpoints and releases its lease");
             connector.sigterm();
@@ -62,12 +67,32 @@ public final class Demo {
         }
     }
 
-    /** A small, varied workload: inserts, then an update, a replace and a delete now and then. */
-    private static void write(MongoCollection<Document> orders, int step) {
+    private static ConnectorFixture fixture(String mongoUri, String natsUrl, boolean readModel) {
+        ConnectorFixture fixture = new ConnectorFixture(mongoUri, natsUrl, "demo-0").watch("shop", "orders");
+        if (readModel) {
+            fixture.set("connector.sinks[0].stream", "shop_orders")
+                    .set("connector.sinks[0].database", "shop")
+                    .set("connector.sinks[0].collection", "orders_view");
+        }
+        return fixture;
+    }
+
+    /**
+     * A small, varied workload: inserts, then an update, a replace and a delete now and then. For the read model the
+     * update is a replacement that names its {@code _id}: the stand-in's update events carry the update spec where
+     * real MongoDB has the document key, so no sink could tell which document they change.
+     */
+    private static void write(MongoCollection<Document> orders, int step, boolean readModel) {
         int id = step / 4;
         switch (step % 4) {
             case 0 -> orders.insertOne(new Document("_id", id).append("item", "book-" + id).append("qty", 1));
-            case 1 -> orders.updateOne(new Document("_id", id), new Document("$set", new Document("qty", 2)));
+            case 1 -> {
+                if (readModel) {
+                    orders.replaceOne(new Document("_id", id), new Document("_id", id).append("item", "book-" + id).append("qty", 2));
+                } else {
+                    orders.updateOne(new Document("_id", id), new Document("$set", new Document("qty", 2)));
+                }
+            }
             case 2 -> orders.replaceOne(new Document("_id", id), new Document("item", "book-" + id).append("qty", 3));
             default -> {
                 if (id % 2 == 0) {
@@ -97,7 +122,7 @@ public final class Demo {
         }
     }
 
-    private static void say(String format, Object... args) {
+    static void say(String format, Object... args) {
         System.out.printf("[demo %s] %s%n", LocalTime.now().withNano(0), String.format(format, args));
     }
 }
