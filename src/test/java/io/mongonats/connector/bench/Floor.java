@@ -21,6 +21,7 @@ final class Floor {
     /** The floor process's flags: the connector's collector; heap room for the payloads loaded beforehand. */
     static final List<String> JVM_FLAGS = List.of("-XX:+UseSerialGC", "-Xmx512m");
 
+    /** Measured over the changes after the warm-up. */
     record Result(long changes, double rate, double cpuMicrosPerChange) {
     }
 
@@ -35,8 +36,11 @@ final class Floor {
         return management.getMessage(stream, last).getHeaders().getFirst("Cdc-Resume-Token");
     }
 
-    /** The floor on the {@code count} changes of {@code collection} after {@code token}, in {@code encoding}. */
-    static Result run(Rig rig, String collection, String token, long count, String encoding, Path workDir)
+    /**
+     * The floor on the {@code count} changes of {@code collection} after {@code token}, in {@code encoding}: CPU is
+     * measured over those after the first {@code warmUp}, with nothing in flight in between.
+     */
+    static Result run(Rig rig, String collection, String token, long count, long warmUp, String encoding, Path workDir)
             throws Exception {
         Path prepared = workDir.resolve("floor-" + encoding + ".bin");
         FloorPayloads.prepare(rig.collection(collection), token, count, encoding, prepared);
@@ -45,12 +49,15 @@ final class Floor {
         command.addAll(JVM_FLAGS);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), FloorLoop.class.getName(),
                 rig.mongoUri(), rig.natsUrl(), Rig.DATABASE, collection, token, prepared.toString(), stream,
-                "floor_" + encoding + "." + collection));
+                "floor_" + encoding + "." + collection, String.valueOf(warmUp)));
         Process process = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.appendTo(workDir.resolve("floor-" + encoding + ".log").toFile()))
                 .start();
         try (BufferedReader out = process.inputReader(); Writer in = process.outputWriter()) {
             expect(out, "READY");
+            in.write("GO\n");
+            in.flush();
+            expect(out, "WARM");
             double cpuBefore = ProcStats.cpuSeconds(process.pid());
             in.write("GO\n");
             in.flush();

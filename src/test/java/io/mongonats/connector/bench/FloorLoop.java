@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
+import org.bson.Document;
 import org.bson.RawBsonDocument;
 
 import com.mongodb.client.MongoChangeStreamCursor;
@@ -38,10 +39,12 @@ import io.nats.client.impl.NatsMessage;
  * publishes each change with {@code publishAsync}, the connector's headers and fence and a window of 1,024
  * unacknowledged publishes, using header values and payloads encoded beforehand ({@link FloorPayloads}).
  *
- * <p>Protocol on stdin/stdout: prints {@code READY} once loaded and connected, runs on a {@code GO} line, prints
- * {@code DONE <changes> <nanos>} once the last publish is acknowledged, and exits when stdin closes.
+ * <p>Protocol on stdin/stdout: prints {@code READY} once loaded and connected to both servers and runs on a
+ * {@code GO} line; prints {@code WARM} once the first {@code warmUp} changes are acknowledged and goes on at the
+ * next {@code GO}; prints {@code DONE <changes after the warm-up> <nanos since then>} once the last publish is
+ * acknowledged, and exits when stdin closes.
  *
- * <p>Arguments: mongoUri natsUrl database collection resumeToken preparedFile stream subjectPrefix.
+ * <p>Arguments: mongoUri natsUrl database collection resumeToken preparedFile stream subjectPrefix warmUp.
  */
 public final class FloorLoop {
 
@@ -62,15 +65,22 @@ public final class FloorLoop {
              Connection nats = Nats.connect(Options.builder().server(args[1]).errorListener(new ErrorListener() { }).build())) {
             nats.jetStreamManagement().addStream(StreamConfiguration.builder().name(stream).subjects(subjectPrefix + ".>")
                     .storageType(StorageType.File).duplicateWindow(Duration.ofMinutes(2)).build());
+            // Connected before the timed loop, as the connector is once ready.
+            mongo.getDatabase(database).runCommand(new Document("ping", 1));
             System.out.println("READY");
             if (!"GO".equals(stdin.readLine())) {
                 return;
             }
-            long start = System.nanoTime();
+            int warmUp = Integer.parseInt(args[8]);
+            long[] measuredFrom = new long[1];
+            Runnable afterWarmUp = () -> {
+                System.out.println("WARM");
+                measuredFrom[0] = awaitGo(stdin);
+            };
             try (MongoChangeStreamCursor<RawBsonDocument> cursor = open(mongo, database, collection, args[4])) {
-                run(cursor, nats.jetStream(), changes, database, collection, stream, subjectPrefix);
+                run(cursor, nats.jetStream(), changes, warmUp, afterWarmUp, database, collection, stream, subjectPrefix);
             }
-            System.out.println("DONE " + changes.size() + " " + (System.nanoTime() - start));
+            System.out.println("DONE " + (changes.size() - warmUp) + " " + (System.nanoTime() - measuredFrom[0]));
             while (stdin.readLine() != null) {
                 // Stay alive until the benchmark has read this process's CPU time and closes stdin.
             }
@@ -85,13 +95,33 @@ public final class FloorLoop {
                 .resumeAfter(FloorPayloads.resumeToken(token)).withDocumentClass(RawBsonDocument.class).cursor();
     }
 
+    /** Waits for the next {@code GO} line; returns when it came. */
+    private static long awaitGo(BufferedReader stdin) {
+        try {
+            if (!"GO".equals(stdin.readLine())) {
+                throw new IllegalStateException("the benchmark did not say GO after the warm-up");
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return System.nanoTime();
+    }
+
+    /** Reads and publishes every change; once {@code warmUp} are acknowledged, runs {@code afterWarmUp} first. */
     private static void run(MongoChangeStreamCursor<RawBsonDocument> cursor, JetStream jetStream, List<Prepared> changes,
-                            String database, String collection, String stream, String subjectPrefix) throws Exception {
+                            int warmUp, Runnable afterWarmUp, String database, String collection, String stream,
+                            String subjectPrefix) throws Exception {
         long deadline = System.nanoTime() + DEADLINE.toNanos();
         ArrayDeque<CompletableFuture<PublishAck>> window = new ArrayDeque<>(WINDOW);
         Map<String, String> subjects = new HashMap<>();
         long settled = 0;
         for (int i = 0; i < changes.size(); i++) {
+            if (i == warmUp) {
+                while (!window.isEmpty()) {
+                    settled = settle(window.poll(), settled);
+                }
+                afterWarmUp.run();
+            }
             // The event read is not used: its payload and header values were encoded beforehand.
             while (cursor.tryNext() == null) {
                 if (System.nanoTime() > deadline) {
