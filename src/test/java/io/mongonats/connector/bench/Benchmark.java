@@ -135,22 +135,40 @@ public final class Benchmark {
             new Formats(workDir, startToReady).report(report, scale, PRODUCTION_FLAGS);
         }
         if (scenarios.contains("catchup")) {
-            CatchUp.Result result = new CatchUp(workDir, startToReady).run((long) (100_000 * scale), 300, PRODUCTION_FLAGS);
+            List<CatchUp.Result> results = new ArrayList<>();
+            for (String encoding : List.of("json", "bson")) {
+                results.add(new CatchUp(workDir, startToReady).run((long) (100_000 * scale), 300, PRODUCTION_FLAGS, encoding));
+            }
             report.table("Catch-up of a backlog (300 B documents, written while no connector ran)",
-                    "backlog events", "writer wrote/s", "raw change-stream read/s", "raw JetStream publish/s",
+                    "encoding", "backlog events", "writer wrote/s", "raw change-stream read/s", "raw JetStream publish/s",
                     "connector events/s", "ratio to the smaller baseline", "process start to caught up s",
                     "connector CPU s / 100k events", "connector peak RSS MB");
             double publish = small == null ? Double.NaN : small.rawPublish();
-            report.row(report.lastTable(), result.backlog(), Report.rate(result.writerRate()), Report.rate(result.rawRead()),
-                    small == null ? "n/a (run sustained)" : Report.rate(publish), Report.rate(result.connector()),
-                    Report.fixed(result.connector() / (small == null ? result.rawRead() : Math.min(result.rawRead(), publish)), 2),
-                    Report.fixed(result.startToCaughtUpSeconds(), 1), Report.fixed(result.cpuPer100k(), 1),
-                    Report.fixed(result.peakRssMb(), 0));
+            for (CatchUp.Result result : results) {
+                report.row(report.lastTable(), result.encoding(), result.backlog(), Report.rate(result.writerRate()),
+                        Report.rate(result.rawRead()), small == null ? "n/a (run sustained)" : Report.rate(publish),
+                        Report.rate(result.connector()),
+                        Report.fixed(result.connector() / (small == null ? result.rawRead() : Math.min(result.rawRead(), publish)), 2),
+                        Report.fixed(result.startToCaughtUpSeconds(), 1), Report.fixed(result.cpuPer100k(), 1),
+                        Report.fixed(result.peakRssMb(), 0));
+            }
+            report.table("The floor: the same backlog read and published by the client libraries alone (FloorLoop, own JVM: "
+                            + String.join(" ", Floor.JVM_FLAGS) + "); CPU from /proc after the first quarter (JIT warm-up)",
+                    "encoding", "changes measured", "floor changes/s", "floor CPU us / change", "connector CPU us / change",
+                    "connector / floor CPU", "target ratio");
+            for (CatchUp.Result result : results) {
+                Floor.Result floor = result.floor();
+                double connectorMicros = result.warmCpuMicros();
+                report.row(report.lastTable(), result.encoding(), floor.changes(), Report.rate(floor.rate()),
+                        Report.fixed(floor.cpuMicrosPerChange(), 1), Report.fixed(connectorMicros, 1),
+                        Report.fixed(connectorMicros / floor.cpuMicrosPerChange(), 2),
+                        result.encoding().equals("json") ? "1.3" : "1.15");
+            }
         }
         if (scenarios.contains("latency")) {
             report.table("End-to-end latency, write to consumer receipt (300 B documents, one collection)",
                     "target events/s", "achieved writes/s", "samples", "p50 ms", "p99 ms", "p99.9 ms", "max ms",
-                    "connector CPU s / 100k events", "connector peak RSS MB", "connector JVM flags");
+                    "connector's share: publish to ack p50 ms", "p99 ms (bucket bound)", "connector CPU s / 100k events", "connector peak RSS MB", "connector JVM flags");
             Latency latency = new Latency(workDir, startToReady);
             for (double rate : new double[] {1000, 5000}) {
                 Latency.Result result = latency.run("lat" + (int) rate, rate, Duration.ofSeconds(3),
@@ -161,7 +179,7 @@ public final class Benchmark {
         if (scenarios.contains("tuning")) {
             report.table("JVM flags at 5,000 events/s (300 B, one collection, 10 s measured)",
                     "target events/s", "achieved writes/s", "samples", "p50 ms", "p99 ms", "p99.9 ms", "max ms",
-                    "connector CPU s / 100k events", "connector peak RSS MB", "connector JVM flags");
+                    "connector's share: publish to ack p50 ms", "p99 ms (bucket bound)", "connector CPU s / 100k events", "connector peak RSS MB", "connector JVM flags");
             Latency latency = new Latency(workDir, startToReady);
             int variant = 0;
             List<List<String>> variants = new ArrayList<>(TUNING_VARIANTS);
@@ -182,7 +200,7 @@ public final class Benchmark {
                     latencyRow(report, result, flags);
                 } catch (Exception | AssertionError e) {
                     report.row(report.lastTable(), "5,000", "failed: " + e.getMessage().lines().findFirst().orElse(""),
-                            "", "", "", "", "", "", "", String.join(" ", flags));
+                            "", "", "", "", "", "", "", "", "", String.join(" ", flags));
                 }
             }
         }
@@ -251,6 +269,7 @@ public final class Benchmark {
         Percentiles p = result.millis();
         report.row(report.lastTable(), Report.rate(result.rate()), Report.rate(result.achievedRate()), p.count(),
                 Report.fixed(p.p50(), 1), Report.fixed(p.p99(), 1), Report.fixed(p.p999(), 1), Report.fixed(p.max(), 1),
+                Report.fixed(result.ownShare().quantileMillis(0.5), 2), Report.fixed(result.ownShare().quantileMillis(0.99), 2),
                 Report.fixed(result.cpuPer100k(), 1), Report.fixed(result.peakRssMb(), 0),
                 flags.isEmpty() ? "(JVM defaults)" : String.join(" ", flags));
     }

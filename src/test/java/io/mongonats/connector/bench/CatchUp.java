@@ -14,8 +14,13 @@ import io.mongonats.connector.testing.ConnectorProcess;
  */
 final class CatchUp {
 
-    record Result(long backlog, double writerRate, double rawRead, double connector, double startToCaughtUpSeconds,
-                  double cpuPer100k, double peakRssMb) {
+    /**
+     * {@code cpuPer100k} covers the whole backlog from the connector's readiness; {@code warmCpuMicros} (connector)
+     * and {@code floor} cover what follows the first quarter of the backlog, the JIT warm-up.
+     */
+    record Result(String encoding, long backlog, double writerRate, double rawRead, double connector,
+                  double startToCaughtUpSeconds, double cpuPer100k, double peakRssMb, double warmCpuMicros,
+                  Floor.Result floor) {
     }
 
     private final Path workDir;
@@ -26,22 +31,23 @@ final class CatchUp {
         this.startToReady = startToReady;
     }
 
-    Result run(long backlog, int documentBytes, List<String> jvmArgs) throws Exception {
+    /** The connector publishes in {@code encoding} (json or bson); the floor runs on the same backlog before it. */
+    Result run(long backlog, int documentBytes, List<String> jvmArgs, String encoding) throws Exception {
         String name = "backlog";
         try (Rig rig = new Rig(workDir, startToReady);
              RawChangeReader reader = new RawChangeReader(rig.collection(name), 0)) {
             DocWriter writer = new DocWriter(rig.collection(name), documentBytes);
             ConnectorProcess first = rig.startConnector("catchup-first",
-                    rig.connector("bench-catchup", List.of(name)).jvmFlags(jvmArgs));
+                    rig.connector("bench-catchup", List.of(name)).with("encoding", encoding).jvmFlags(jvmArgs));
             // The connector creates the stream before it reports ready.
             try (EventConsumer consumer = new EventConsumer(rig.nats(), Rig.DATABASE + "." + name)) {
-                return measure(rig, first, writer, consumer, reader, backlog, jvmArgs);
+                return measure(rig, first, writer, consumer, reader, backlog, jvmArgs, encoding);
             }
         }
     }
 
     private Result measure(Rig rig, ConnectorProcess first, DocWriter writer, EventConsumer consumer,
-                           RawChangeReader reader, long backlog, List<String> jvmArgs) throws Exception {
+                           RawChangeReader reader, long backlog, List<String> jvmArgs, String encoding) throws Exception {
         String name = "backlog";
         Rig.awaitStreaming(writer, consumer);
         Rig.awaitCaughtUp(writer, consumer, Duration.ofSeconds(60));
@@ -60,16 +66,26 @@ final class CatchUp {
         double rawRead = expected / ((reader.lastReadNanos() - readStart) / 1e9);
         reader.close();
 
+        // The floor: the last probe's token is where the connector resumes; the backlog follows it.
+        Floor.Result floor = Floor.run(rig, name, Floor.lastToken(rig.nats(), Rig.DATABASE + "." + name), backlog,
+                backlog / 4, encoding, workDir);
+
         consumer.armFirstArrival();
         long processStart = System.nanoTime();
         ConnectorProcess second = rig.startConnector("catchup-second",
-                rig.connector("bench-catchup", List.of(name)).jvmFlags(jvmArgs));
+                rig.connector("bench-catchup", List.of(name)).with("encoding", encoding).jvmFlags(jvmArgs));
         double cpuAtReady = ProcStats.cpuSeconds(second.pid());
+        long warmUpEnd = expected - backlog + backlog / 4;
+        Await.until(Duration.ofMinutes(3), "the connector publishes a quarter of the backlog", () -> consumer.maxN() >= warmUpEnd);
+        long warmFrom = consumer.maxN();
+        double cpuWarm = ProcStats.cpuSeconds(second.pid());
         Rig.awaitCaughtUp(writer, consumer, Duration.ofMinutes(3));
-        double cpu = ProcStats.cpuSeconds(second.pid()) - cpuAtReady;
+        double cpuAtEnd = ProcStats.cpuSeconds(second.pid());
+        double cpu = cpuAtEnd - cpuAtReady;
+        double warmCpuMicros = (cpuAtEnd - cpuWarm) / (expected - 1 - warmFrom) * 1e6;
         double seconds = (consumer.maxNArrivedNanos() - consumer.firstArrivedNanos()) / 1e9;
-        return new Result(backlog, writerRate, rawRead, backlog / seconds,
+        return new Result(encoding, backlog, writerRate, rawRead, backlog / seconds,
                 (consumer.maxNArrivedNanos() - processStart) / 1e9, cpu / backlog * 100_000,
-                ProcStats.peakRssMb(second.pid()));
+                ProcStats.peakRssMb(second.pid()), warmCpuMicros, floor);
     }
 }

@@ -14,7 +14,9 @@ import io.mongonats.connector.testing.ConnectorProcess;
  */
 final class Latency {
 
-    record Result(double rate, double achievedRate, Percentiles millis, double cpuPer100k, double peakRssMb) {
+    /** {@code ownShare}: the connector's publish-to-acknowledgement timer over the measured changes. */
+    record Result(double rate, double achievedRate, Percentiles millis, double cpuPer100k, double peakRssMb,
+                  AckHistogram ownShare) {
     }
 
     private final Path workDir;
@@ -45,6 +47,7 @@ final class Latency {
         writer.writeAtRate(rate, warmUp.toNanos(), () -> false);
         Rig.awaitCaughtUp(writer, consumer, Duration.ofMinutes(2));
         consumer.recordLatenciesFrom(writer.nextN());
+        AckHistogram acksBefore = AckHistogram.scrape(connector);
         double cpuBefore = ProcStats.cpuSeconds(connector.pid());
         long start = System.nanoTime();
         long written = writer.writeAtRate(rate, measured.toNanos(), () -> false);
@@ -52,7 +55,7 @@ final class Latency {
         Rig.awaitCaughtUp(writer, consumer, Duration.ofMinutes(2));
         double cpu = ProcStats.cpuSeconds(connector.pid()) - cpuBefore;
         return new Result(rate, achieved, Percentiles.of(consumer.latenciesMillis()), cpu / written * 100_000,
-                ProcStats.peakRssMb(connector.pid()));
+                ProcStats.peakRssMb(connector.pid()), AckHistogram.scrape(connector).since(acksBefore));
     }
 
     static Duration seconds(double seconds) {

@@ -62,6 +62,14 @@ final class Rig implements AutoCloseable {
         return connection;
     }
 
+    String mongoUri() {
+        return mongoUri;
+    }
+
+    String natsUrl() {
+        return nats.url();
+    }
+
     /** A connector watching {@code collections} of database {@link #DATABASE}, with production defaults. */
     ConnectorFixture connector(String replicaId, List<String> collections) {
         return new ConnectorFixture(mongoUri, nats.url(), replicaId).snapshots("never").watch(DATABASE, collections);
