@@ -24,12 +24,16 @@ public final class FormattedMapper implements MessageMapper<ChangeEvent> {
     private final String replicaId;
     private final String epoch;
     private final CloudEventHeaders cloudEvents;
+    private final String databaseHeader;
+    private final String collectionHeader;
 
     FormattedMapper(CollectionSpec spec, Format format, String replicaId, long leaseEpoch) {
         this.spec = spec;
         this.format = format;
         this.replicaId = replicaId;
         this.epoch = Long.toString(leaseEpoch);
+        this.databaseHeader = NameEscaping.headerValue(spec.database());
+        this.collectionHeader = NameEscaping.headerValue(spec.collection());
         this.cloudEvents = spec.format().cloudEvents() ? new CloudEventHeaders(spec.database(), spec.collection()) : null;
     }
 
@@ -81,8 +85,8 @@ public final class FormattedMapper implements MessageMapper<ChangeEvent> {
 
     private MessageHeaders collectionHeaders(ChangeEvent event) {
         MessageHeaders headers = new MessageHeaders()
-                .add(HeaderNames.DATABASE, NameEscaping.headerValue(spec.database()))
-                .add(HeaderNames.COLLECTION, NameEscaping.headerValue(spec.collection()))
+                .add(HeaderNames.DATABASE, databaseHeader)
+                .add(HeaderNames.COLLECTION, collectionHeader)
                 .add(HeaderNames.OPERATION, event.operationType())
                 .add(HeaderNames.REPLICA, replicaId)
                 .add(HeaderNames.LEASE_EPOCH, epoch);

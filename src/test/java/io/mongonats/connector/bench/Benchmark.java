@@ -7,6 +7,7 @@ import java.io.File;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -224,7 +225,7 @@ public final class Benchmark {
             List<String> flags = new ArrayList<>(PRODUCTION_FLAGS);
             flags.addAll(List.of("-XX:+FlightRecorder",
                     "-XX:StartFlightRecording=name=bench,duration=30s,settings=profile,filename=" + jfr));
-            Throughput.Result result = new Throughput(workDir, new ArrayList<>()).run("prof", 300, 1,
+            Throughput.Result result = new Throughput(workDir, new ArrayList<>()).run("prof", 300, Integer.getInteger("bench.profile.collections", 1),
                     (long) (10_000 * scale), (long) (60_000 * scale), flags, connector -> dumpRecording(connector, jfr));
             report.note("profile: sustained 300 B x 1 under JFR (settings=profile): " + Report.rate(result.connector())
                     + " events/s; recording " + jfr);
@@ -248,8 +249,12 @@ public final class Benchmark {
 
     /** Writes the recording now unless its 30 s are already over (then JFR has written it). */
     private static void dumpRecording(io.mongonats.connector.testing.ConnectorProcess connector, Path jfr) {
-        if (Files.exists(jfr)) {
-            return;
+        try {
+            if (Files.size(jfr) > 0) { // JFR creates the file at start and fills it when the 30 s are over
+                return;
+            }
+        } catch (IOException e) {
+            // not there yet: dump now
         }
         try {
             Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
