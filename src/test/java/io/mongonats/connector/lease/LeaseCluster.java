@@ -19,7 +19,7 @@ import java.util.stream.IntStream;
 final class LeaseCluster {
 
     static final LeaseKeeper.Timings TIMINGS = new LeaseKeeper.Timings(Duration.ofSeconds(10), Duration.ofSeconds(6),
-            Duration.ofSeconds(2), Duration.ofSeconds(5));
+            Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(5));
 
     final FakeTime time = new FakeTime();
     final InMemoryLeaseStore store = new InMemoryLeaseStore(time, TIMINGS.ttl());
@@ -36,9 +36,10 @@ final class LeaseCluster {
                 io.mongonats.connector.config.SnapshotMode.NEVER, io.mongonats.connector.config.MessageFormat.DEFAULT);
     }
 
-    /** A replica that takes part in the rounds from now on; it heartbeats at once, as on start. */
+    /** A replica that takes part in the rounds from now on; it hears heartbeats and heartbeats at once, as on start. */
     Replica join(String id, List<CollectionSpec> specs) {
         Replica replica = create(id, specs, TIMINGS);
+        replica.keeper.listen();
         replica.keeper.announce();
         live.add(replica);
         return replica;
@@ -49,9 +50,14 @@ final class LeaseCluster {
         return new Replica(id, specs, timings);
     }
 
-    /** The replica stops taking part, releasing nothing, as a killed process would. */
+    /** The replica stops taking part, releasing nothing, as a killed (or paused) process would. */
     void crash(Replica replica) {
         live.remove(replica);
+    }
+
+    /** A paused replica takes part again, as after SIGCONT. */
+    void resume(Replica replica) {
+        live.add(replica);
     }
 
     /** Every live replica heartbeats, then each runs one lease round, in the order they joined. */

@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LeaseKeeperLifecycleTest {
 
     private static final LeaseKeeper.Timings QUIET = new LeaseKeeper.Timings(Duration.ofHours(10),
-            Duration.ofHours(6), Duration.ofHours(1), Duration.ofSeconds(10));
+            Duration.ofHours(6), Duration.ofHours(1), Duration.ofHours(4), Duration.ofSeconds(10));
 
     private final LeaseCluster cluster = new LeaseCluster();
     private final List<CollectionSpec> two = LeaseCluster.collections(2);
@@ -76,7 +76,7 @@ class LeaseKeeperLifecycleTest {
     @Test
     void aWorkerThatDoesNotDrainWithinTheShutdownTimeoutIsHaltedAndItsLeaseReleased() throws Exception {
         LeaseKeeper.Timings briefShutdown = new LeaseKeeper.Timings(QUIET.ttl(), QUIET.renewDeadline(),
-                QUIET.renewInterval(), Duration.ofMillis(100));
+                QUIET.renewInterval(), QUIET.takeoverAfter(), Duration.ofMillis(100));
         Replica replica = cluster.create("pod-a", List.of(two.get(0)), briefShutdown);
         replica.workers.drainForever();
         replica.keeper.start();
