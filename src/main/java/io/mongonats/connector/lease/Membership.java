@@ -57,7 +57,22 @@ final class Membership {
 
     /** Starts hearing heartbeats; without it nobody is ever found silent and only the TTL frees a dead holder's leases. */
     void listen() throws IOException {
-        members.onHeartbeat(member -> heard.put(member, ticker.nanos()));
+        members.onHeartbeat(this::heard);
+    }
+
+    /**
+     * A heartbeat arrived. The first one this replica hears of its own after a deaf spell (or at the start) restarts
+     * every member's silence from now: what it missed meanwhile proves nothing about the others.
+     */
+    private void heard(String member) {
+        long now = ticker.nanos();
+        if (member.equals(replicaId)) {
+            Long before = heard.get(replicaId);
+            if (before == null || now - before >= silence.takeoverAfter().toNanos()) {
+                heard.replaceAll((other, at) -> Math.max(at, now));
+            }
+        }
+        heard.put(member, now);
     }
 
     /** Announces at once, then every heartbeat interval; runs once. The future completes once it has left. */

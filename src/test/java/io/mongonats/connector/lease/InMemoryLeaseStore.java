@@ -94,6 +94,11 @@ final class InMemoryLeaseStore {
             deaf = true;
         }
 
+        /** Hears heartbeats again. */
+        void hearAgain() {
+            deaf = false;
+        }
+
         /** Runs once just before this replica's next takeover is sent: another replica may act in between. */
         void beforeNextTakeOver(Runnable action) {
             beforeTakeOver = action;

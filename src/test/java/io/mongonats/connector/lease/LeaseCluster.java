@@ -66,6 +66,15 @@ final class LeaseCluster {
         live.forEach(replica -> replica.keeper.runRound());
     }
 
+    /** Time passes in heartbeat intervals, every live replica heartbeating after each, as their membership threads do. */
+    void beat(Duration span) {
+        Duration interval = new Silence("any", TIMINGS.takeoverAfter()).heartbeatInterval();
+        for (Duration passed = Duration.ZERO; passed.compareTo(span) < 0; passed = passed.plus(interval)) {
+            time.advance(interval);
+            live.forEach(replica -> replica.keeper.announce());
+        }
+    }
+
     /** Rounds a renew interval apart. */
     void rounds(int count) {
         for (int i = 0; i < count; i++) {

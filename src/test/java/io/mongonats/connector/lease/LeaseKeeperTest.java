@@ -62,7 +62,8 @@ class LeaseKeeperTest {
         FakeWorkers.Worker paused = holder.workers.latest(key);
 
         cluster.crash(holder);
-        cluster.time.advance(TAKEOVER_AFTER.minusMillis(1));
+        cluster.beat(TAKEOVER_AFTER.minusMillis(250));
+        cluster.time.advance(Duration.ofMillis(249));
         cluster.round();
         assertEquals(Map.of(key, "pod-a"), cluster.store.holders(), "heard 999 ms ago: not silent yet");
         assertEquals(List.of(), standby.workers.created());
@@ -76,6 +77,26 @@ class LeaseKeeperTest {
         assertTrue(standby.events.contains("acquired " + key));
         assertTrue(paused.grant.isValid(), "the paused holder would still publish if it woke now: the stream fence, "
                 + "not the lease, refuses its messages once the new holder has published");
+    }
+
+    @Test
+    void aStandbyThatWasDeafCountsSilenceOnlyFromWhenItHearsItselfAgain() {
+        Replica holder = cluster.join("pod-a", one);
+        Replica standby = cluster.join("pod-b", one);
+        cluster.round();
+        standby.client.deafen();
+        cluster.crash(holder);
+        cluster.time.advance(Duration.ofSeconds(3));
+        cluster.round();
+        assertEquals(Map.of(key, "pod-a"), cluster.store.holders(), "deaf: nobody is silent");
+
+        standby.client.hearAgain();
+        cluster.round();
+        assertEquals(Map.of(key, "pod-a"), cluster.store.holders(), "what it missed while deaf proves nothing");
+
+        cluster.beat(TAKEOVER_AFTER);
+        cluster.round();
+        assertEquals(Map.of(key, "pod-b"), cluster.store.holders());
     }
 
     @Test
@@ -107,7 +128,7 @@ class LeaseKeeperTest {
         Replica second = cluster.join("pod-c", one);
         cluster.round();
         cluster.crash(holder);
-        cluster.time.advance(TAKEOVER_AFTER);
+        cluster.beat(TAKEOVER_AFTER);
         long seen = cluster.store.revision(key).orElseThrow();
         second.client.beforeNextTakeOver(() -> {
             first.keeper.announce();
@@ -131,7 +152,7 @@ class LeaseKeeperTest {
         cluster.round();
         FakeWorkers.Worker old = holder.workers.latest(key);
         cluster.crash(holder);
-        cluster.time.advance(Duration.ofMillis(1_500));
+        cluster.beat(Duration.ofMillis(1_500));
         cluster.round();
         assertEquals(Map.of(key, "pod-b"), cluster.store.holders());
 
