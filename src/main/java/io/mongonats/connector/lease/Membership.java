@@ -166,6 +166,7 @@ final class Membership {
             Set<String> live = new HashSet<>(members.liveMembers());
             live.add(replicaId);
             count = new Count(Set.copyOf(live), null);
+            heard.keySet().retainAll(live); // forget those that left or expired; a newcomer is heard again soon
             countedAt = ticker.nanos();
             if (before.problem() != null) {
                 LOG.infof("Replica %s: members bucket reachable again (%d live replicas)", replicaId, live.size());

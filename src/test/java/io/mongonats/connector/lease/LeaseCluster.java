@@ -38,7 +38,7 @@ final class LeaseCluster {
 
     /** A replica that takes part in the rounds from now on; it hears heartbeats and heartbeats at once, as on start. */
     Replica join(String id, List<CollectionSpec> specs) {
-        Replica replica = create(id, specs, TIMINGS);
+        Replica replica = new Replica(id, specs, TIMINGS, time);
         replica.keeper.listen();
         replica.keeper.announce();
         live.add(replica);
@@ -47,7 +47,15 @@ final class LeaseCluster {
 
     /** A replica on its own threads, as in production, for lifecycle tests; the test starts and closes it. */
     Replica create(String id, List<CollectionSpec> specs, LeaseKeeper.Timings timings) {
-        return new Replica(id, specs, timings);
+        return new Replica(id, specs, timings, time);
+    }
+
+    /**
+     * A replica on its own threads whose deadlines run on the system's monotonic clock, so that heartbeats fall
+     * silent by themselves; the store's keys still expire only when the test moves the fake time.
+     */
+    Replica createOnSystemTime(String id, List<CollectionSpec> specs, LeaseKeeper.Timings timings) {
+        return new Replica(id, specs, timings, Ticker.SYSTEM);
     }
 
     /** The replica stops taking part, releasing nothing, as a killed (or paused) process would. */
@@ -91,11 +99,11 @@ final class LeaseCluster {
         final List<String> events = new CopyOnWriteArrayList<>();
         final LeaseKeeper keeper;
 
-        private Replica(String id, List<CollectionSpec> specs, LeaseKeeper.Timings timings) {
+        private Replica(String id, List<CollectionSpec> specs, LeaseKeeper.Timings timings, Ticker ticker) {
             this.id = id;
             this.board = new StatusBoard(id);
             this.keeper = new LeaseKeeper(id, specs, client, client, timings, workers, recorder(), board,
-                    time.clock(), time);
+                    time.clock(), ticker);
         }
 
         /** The keys this replica holds, as its status board shows them. */

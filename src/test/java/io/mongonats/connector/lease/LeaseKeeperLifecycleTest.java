@@ -74,6 +74,26 @@ class LeaseKeeperLifecycleTest {
     }
 
     @Test
+    void aStandbyOnItsOwnThreadsTakesOverAHolderThatFellSilentLongBeforeItsLeaseCouldExpire() throws Exception {
+        LeaseKeeper.Timings quickTakeover = new LeaseKeeper.Timings(QUIET.ttl(), QUIET.renewDeadline(),
+                QUIET.renewInterval(), Duration.ofMillis(400), QUIET.shutdownTimeout());
+        Replica holder = cluster.createOnSystemTime("pod-a", List.of(two.get(0)), quickTakeover);
+        holder.keeper.start();
+        FakeWorkers.Worker held = holder.workers.awaitStarted();
+        Replica standby = cluster.createOnSystemTime("pod-b", List.of(two.get(0)), quickTakeover);
+        standby.keeper.start();
+
+        holder.client.cut(); // its heartbeats stop; its key would expire only after the fake time moved 10 hours
+
+        FakeWorkers.Worker taker = standby.workers.awaitStarted();
+        assertEquals(Map.of(two.get(0).key(), "pod-b"), cluster.store.holders());
+        assertTrue(taker.grant.epoch() > held.grant.epoch());
+        assertEquals("cdc-lease", taker.createdOn, "taken by the standby's lease loop, woken by its membership thread");
+        standby.keeper.close();
+        holder.keeper.close();
+    }
+
+    @Test
     void aWorkerThatDoesNotDrainWithinTheShutdownTimeoutIsHaltedAndItsLeaseReleased() throws Exception {
         LeaseKeeper.Timings briefShutdown = new LeaseKeeper.Timings(QUIET.ttl(), QUIET.renewDeadline(),
                 QUIET.renewInterval(), QUIET.takeoverAfter(), Duration.ofMillis(100));
