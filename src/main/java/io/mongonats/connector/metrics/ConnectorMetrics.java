@@ -32,11 +32,12 @@ public final class ConnectorMetrics implements WorkerObserver, LeaseObserver {
     }
 
     @Override
-    public void eventPublished(String collection, String operation, long ackNanos, long eventTimeMillis) {
+    public void eventPublished(String collection, String operation, long readToAckNanos,
+                               long eventTimeMillis) {
         CollectionMeters meters = meters(collection);
         meters.published.computeIfAbsent(operation,
                 op -> counter(MeterNames.EVENTS_PUBLISHED, collection, "operation", op)).increment();
-        meters.ack.record(ackNanos, TimeUnit.NANOSECONDS);
+        meters.readToAck.record(readToAckNanos, TimeUnit.NANOSECONDS);
         if (eventTimeMillis > 0) {
             meters.lagMillis.set(Math.max(0, System.currentTimeMillis() - eventTimeMillis));
         }
@@ -111,8 +112,9 @@ public final class ConnectorMetrics implements WorkerObserver, LeaseObserver {
     private CollectionMeters meters(String collection) {
         CollectionMeters meters = byCollection.get(collection);
         return meters != null ? meters : byCollection.computeIfAbsent(collection, key -> new CollectionMeters(
-                Timer.builder(MeterNames.PUBLISH_ACK)
-                        .description("Time from publishing a change to its JetStream acknowledgement")
+                Timer.builder(MeterNames.READ_TO_ACK)
+                        .description("Time from reading a change from MongoDB to its JetStream acknowledgement: "
+                                + "the connector's own share of the latency")
                         .tags("collection", key)
                         .publishPercentileHistogram()
                         .minimumExpectedValue(Duration.ofNanos(100_000))
@@ -125,10 +127,10 @@ public final class ConnectorMetrics implements WorkerObserver, LeaseObserver {
         final Map<String, Counter> read = new ConcurrentHashMap<>();
         final Map<String, Counter> published = new ConcurrentHashMap<>();
         final AtomicLong lagMillis = new AtomicLong();
-        final Timer ack;
+        final Timer readToAck;
 
-        CollectionMeters(Timer ack) {
-            this.ack = ack;
+        CollectionMeters(Timer readToAck) {
+            this.readToAck = readToAck;
         }
     }
 

@@ -5,7 +5,7 @@ public final class MeterNames {
 
     public static final String EVENTS_READ = "cdc.events.read";
     public static final String EVENTS_PUBLISHED = "cdc.events.published";
-    public static final String PUBLISH_ACK = "cdc.publish.ack";
+    public static final String READ_TO_ACK = "cdc.read.to.ack";
     public static final String DEAD_LETTERS = "cdc.dead.letters";
     public static final String GAPS = "cdc.gaps";
     public static final String ERRORS = "cdc.errors";

@@ -66,6 +66,7 @@ final class OrderedPublisher<C extends Change> {
     }
 
     private boolean publish(C record, AckedPosition after) throws Exception {
+        long readNanos = System.nanoTime();
         OutboundMessage message;
         try {
             message = ports.mapper().map(record, after, ports.sink().maxPayload());
@@ -86,7 +87,8 @@ final class OrderedPublisher<C extends Change> {
             return false;
         }
         EventSink.PendingAck ack = ports.sink().publish(message, after.sequence() - 1);
-        window.add(new InFlight(ack, after, record.operationType(), System.nanoTime(), record.eventTimeMillis()));
+        window.add(new InFlight(ack, after, record.operationType(), readNanos, System.nanoTime(),
+                record.eventTimeMillis()));
         published = after;
         settleReady();
         return true;
@@ -120,7 +122,7 @@ final class OrderedPublisher<C extends Change> {
     private void settle(InFlight done) {
         acknowledged = done.after();
         state.acknowledged(done.after().sequence(), done.eventTimeMillis(), clock.millis());
-        observer.eventPublished(spec.key(), done.operationType(), System.nanoTime() - done.sentNanos(),
+        observer.eventPublished(spec.key(), done.operationType(), System.nanoTime() - done.readNanos(),
                 done.eventTimeMillis());
     }
 }

@@ -11,9 +11,12 @@ import java.util.concurrent.TimeoutException;
  */
 final class PublishWindow {
 
-    /** A publish awaiting its acknowledgement, and where the stream stands once it is stored. */
-    record InFlight(EventSink.PendingAck ack, AckedPosition after, String operationType, long sentNanos,
-                    long eventTimeMillis) {
+    /**
+     * A publish awaiting its acknowledgement, and where the stream stands once it is stored; {@code readNanos} is
+     * when its change came in from the source, {@code sentNanos} when it was published.
+     */
+    record InFlight(EventSink.PendingAck ack, AckedPosition after, String operationType, long readNanos,
+                    long sentNanos, long eventTimeMillis) {
     }
 
     private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();

@@ -7,7 +7,8 @@ public interface WorkerObserver {
 
     default void eventRead(String collectionKey, String operationType) { }
 
-    default void eventPublished(String collectionKey, String operationType, long ackNanos, long eventTimeMillis) { }
+    default void eventPublished(String collectionKey, String operationType, long readToAckNanos,
+                                long eventTimeMillis) { }
 
     default void deadLettered(String collectionKey) { }
 

@@ -6,13 +6,13 @@ import java.util.TreeMap;
 import io.mongonats.connector.testing.ConnectorProcess;
 
 /**
- * The connector's own share of the latency: its {@code cdc.publish.ack} timer (from {@code publishAsync} to the
- * worker taking the acknowledgement), read from /q/metrics as cumulative Prometheus buckets, summed over
+ * The connector's own share of the latency: its {@code cdc.read.to.ack} timer (from the change read from MongoDB
+ * to the worker taking its acknowledgement), read from /q/metrics as cumulative Prometheus buckets, summed over
  * collections. Two scrapes give the histogram of the changes in between; a quantile is the upper bound of its bucket.
  */
 final class AckHistogram {
 
-    private static final String BUCKET = "cdc_publish_ack_seconds_bucket{";
+    private static final String BUCKET = "cdc_read_to_ack_seconds_bucket{";
 
     /** Upper bound in seconds to the cumulative count of acknowledgements at or under it. */
     private final TreeMap<Double, Double> cumulative;

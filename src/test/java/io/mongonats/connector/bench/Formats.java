@@ -20,14 +20,16 @@ final class Formats {
 
     void report(Report report, double scale, List<String> jvmFlags) throws Exception {
         report.table("Encodings: connector CPU per 100k events (300 B documents, one collection, change-event format)",
-                "encoding", "events", "connector events/s", "connector CPU s / 100k events", "connector peak RSS MB");
-        long warmUp = (long) (10_000 * scale);
+                "encoding", "events", "connector events/s", "connector CPU s / 100k events", "of which JIT compilers",
+                "connector peak RSS MB");
+        long warmUp = (long) (25_000 * scale);
         long count = (long) (60_000 * scale);
         for (String encoding : ENCODINGS) {
             Throughput.Measured result = throughput.connector("enc-" + encoding, 300, List.of("enc_" + encoding),
                     warmUp, count, fixture -> fixture.with("encoding", encoding).jvmFlags(jvmFlags), connector -> { });
             report.row(report.lastTable(), encoding, count, Report.rate(result.rate()),
-                    Report.fixed(result.cpuPer100k(), 1), Report.fixed(result.peakRssMb(), 0));
+                    Report.fixed(result.cpuPer100k(), 1), Report.fixed(result.jitPer100k(), 1),
+                    Report.fixed(result.peakRssMb(), 0));
         }
     }
 }

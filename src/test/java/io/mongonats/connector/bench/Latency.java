@@ -14,7 +14,7 @@ import io.mongonats.connector.testing.ConnectorProcess;
  */
 final class Latency {
 
-    /** {@code ownShare}: the connector's publish-to-acknowledgement timer over the measured changes. */
+    /** {@code ownShare}: the connector's read-to-acknowledgement timer over the measured changes. */
     record Result(double rate, double achievedRate, Percentiles millis, double cpuPer100k, double peakRssMb,
                   AckHistogram ownShare) {
     }

@@ -25,7 +25,7 @@ final class Throughput {
 
     /** What one sustained scenario measured. */
     record Result(double writerRate, double rawRead, double rawPublish, double connector, double cpuPer100k,
-                  double peakRssMb, List<byte[]> payloads) {
+                  double jitPer100k, double peakRssMb, List<byte[]> payloads) {
     }
 
     private static final Duration CATCH_UP_TIMEOUT = Duration.ofMinutes(3);
@@ -87,12 +87,15 @@ final class Throughput {
         }
         Measured measured = connector(label, documentBytes, names, warmPerCollection, perCollection,
                 fixture -> fixture.jvmFlags(jvmArgs), afterMeasuring);
-        return new Result(writerRate, rawRead, rawPublish, measured.rate(), measured.cpuPer100k(), measured.peakRssMb(),
-                payloads);
+        return new Result(writerRate, rawRead, rawPublish, measured.rate(), measured.cpuPer100k(), measured.jitPer100k(),
+                measured.peakRssMb(), payloads);
     }
 
-    /** What the connector phase measured: events per second, CPU seconds per 100k events, peak RSS. */
-    record Measured(double rate, double cpuPer100k, double peakRssMb) {
+    /**
+     * What the connector phase measured: events per second, CPU seconds per 100k events, of which the JIT
+     * compilers' threads used {@code jitPer100k}, and peak RSS.
+     */
+    record Measured(double rate, double cpuPer100k, double jitPer100k, double peakRssMb) {
     }
 
     /**
@@ -119,15 +122,20 @@ final class Throughput {
                 writeAll(writers, warmPerCollection);
                 awaitConsumed(writers, consumers);
                 double cpuBefore = ProcStats.cpuSeconds(connector.pid());
+                var threadsBefore = ProcStats.cpuSecondsByThread(connector.pid());
                 long start = System.nanoTime();
                 writeAll(writers, perCollection);
                 awaitConsumed(writers, consumers);
                 long end = consumers.stream().mapToLong(EventConsumer::maxNArrivedNanos).max().orElseThrow();
                 double cpu = ProcStats.cpuSeconds(connector.pid()) - cpuBefore;
+                var threadsAfter = ProcStats.cpuSecondsByThread(connector.pid());
+                System.out.printf("[bench] %s: CPU by thread while measured (%.2f s in all): %s%n", label, cpu,
+                        ProcStats.describeDelta(threadsBefore, threadsAfter));
+                double jit = ProcStats.compilerSeconds(threadsAfter) - ProcStats.compilerSeconds(threadsBefore);
                 double connectorRate = perCollection * collections / ((end - start) / 1e9);
                 afterMeasuring.accept(connector);
-                return new Measured(connectorRate, cpu / (perCollection * collections) * 100_000,
-                        ProcStats.peakRssMb(connector.pid()));
+                double per100k = 100_000.0 / (perCollection * collections);
+                return new Measured(connectorRate, cpu * per100k, jit * per100k, ProcStats.peakRssMb(connector.pid()));
             } finally {
                 consumers.forEach(EventConsumer::close);
             }

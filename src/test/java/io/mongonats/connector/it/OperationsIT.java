@@ -79,7 +79,7 @@ class OperationsIT {
                 String body = connector.httpGet("/q/metrics").body();
                 return body.contains("cdc_events_published_total{collection=\"ops_metrics\",operation=\"insert\"} 100.0") ? body : null;
             });
-            for (String name : List.of("cdc_events_read_total", "cdc_publish_ack_seconds_bucket", "cdc_lag_seconds",
+            for (String name : List.of("cdc_events_read_total", "cdc_read_to_ack_seconds_bucket", "cdc_lag_seconds",
                     "cdc_unacknowledged_events", "cdc_checkpoint_age_seconds", "cdc_collection_held",
                     "cdc_collection_streaming", "cdc_lease_acquisitions_total")) {
                 assertTrue(metrics.contains(name + "{") || metrics.contains(name + " "), name + " missing from\n" + metrics);

@@ -40,7 +40,7 @@ class PublishWindowTest {
     };
 
     private static InFlight entry(EventSink.PendingAck ack, String token, long expected) {
-        return new InFlight(ack, new AckedPosition(token, false, expected, null), "insert", System.nanoTime(), -1);
+        return new InFlight(ack, new AckedPosition(token, false, expected, null), "insert", System.nanoTime(), System.nanoTime(), -1);
     }
 
     @Test
