@@ -4,13 +4,6 @@ import org.bson.BsonSerializationException;
 import org.bson.json.JsonMode;
 import org.bson.types.Decimal128;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.util.Arrays;
-
 /**
  * Transcodes the raw bytes of a BSON document into relaxed or canonical Extended JSON, written straight into a
  * {@link JsonBuffer}: no reader, no value objects, no intermediate String. The output is byte for byte what the bson
@@ -19,11 +12,9 @@ import java.util.Arrays;
  */
 final class BsonJsonWriter {
 
-    private static final long LAST_MILLISECOND_OF_9999 = 253402300799999L;
-
     private final boolean canonical;
     private final JsonBuffer out;
-    private final StringBuilder scratch = new StringBuilder(32);
+    private final JsonNumbers numbers;
     private byte[] in;
     private int base;
 
@@ -33,6 +24,7 @@ final class BsonJsonWriter {
         }
         this.canonical = mode == JsonMode.EXTENDED;
         this.out = out;
+        this.numbers = new JsonNumbers(canonical, out);
     }
 
     /** Appends the JSON of the BSON document {@code source[offset, offset + length)} to the buffer. */
@@ -65,13 +57,12 @@ final class BsonJsonWriter {
             if (at > start + 4) {
                 out.ascii(", ");
             }
-            int typeAt = at;
             int nameEnd = cStringEnd(at + 1, last);
             if (!array) {
                 JsonStrings.quoteUtf8(out, in, at + 1, nameEnd);
                 out.ascii(": ");
             }
-            at = value(in[typeAt], typeAt, nameEnd + 1, last);
+            at = value(in[at], at, nameEnd + 1, last);
         }
         out.append((byte) (array ? ']' : '}'));
         return last + 1;
@@ -81,7 +72,7 @@ final class BsonJsonWriter {
     private int value(byte type, int typeAt, int at, int limit) {
         switch (type) {
             case 0x01 -> {
-                dbl(Double.longBitsToDouble(int64(at, limit)));
+                numbers.dbl(Double.longBitsToDouble(int64(at, limit)));
                 return at + 8;
             }
             case 0x02 -> {
@@ -106,7 +97,7 @@ final class BsonJsonWriter {
                 return at + 1;
             }
             case 0x09 -> {
-                date(int64(at, limit));
+                numbers.date(int64(at, limit));
                 return at + 8;
             }
             case 0x0A -> out.ascii("null");
@@ -123,35 +114,25 @@ final class BsonJsonWriter {
             }
             case 0x0D, 0x0E -> {
                 out.ascii(type == 0x0D ? "{\"$code\": " : "{\"$symbol\": ");
-                int next = string(at, limit);
-                out.append((byte) '}');
-                return next;
+                return closeObject(string(at, limit));
             }
             case 0x0F -> {
                 return codeWithScope(at, limit);
             }
             case 0x10 -> {
-                number("{\"$numberInt\": \"", int32(at, limit));
+                numbers.number("{\"$numberInt\": \"", int32(at, limit));
                 return at + 4;
             }
             case 0x11 -> {
-                long timestamp = int64(at, limit);
-                out.ascii("{\"$timestamp\": {\"t\": ");
-                out.decimal(timestamp >>> 32);
-                out.ascii(", \"i\": ");
-                out.decimal(timestamp & 0xffffffffL);
-                out.ascii("}}");
+                numbers.timestamp(int64(at, limit));
                 return at + 8;
             }
             case 0x12 -> {
-                number("{\"$numberLong\": \"", int64(at, limit));
+                numbers.number("{\"$numberLong\": \"", int64(at, limit));
                 return at + 8;
             }
             case 0x13 -> {
-                Decimal128 decimal = Decimal128.fromIEEE754BIDEncoding(int64(at + 8, limit), int64(at, limit));
-                out.ascii("{\"$numberDecimal\": \"");
-                out.ascii(decimal.toString());
-                out.ascii("\"}");
+                numbers.decimal128(Decimal128.fromIEEE754BIDEncoding(int64(at + 8, limit), int64(at, limit)));
                 return at + 16;
             }
             case (byte) 0xFF -> out.ascii("{\"$minKey\": 1}");
@@ -160,50 +141,6 @@ final class BsonJsonWriter {
             default -> throw malformed(typeAt, String.format("unknown BSON type 0x%02x", type & 0xff));
         }
         return at;
-    }
-
-    private void dbl(double value) {
-        boolean finite = Double.isFinite(value);
-        if (canonical || !finite) {
-            out.ascii("{\"$numberDouble\": \"");
-        }
-        String text = Double.toString(value);
-        int exponent = text.indexOf('E');
-        if (exponent >= 0 && text.charAt(exponent + 1) != '-') { // the library writes 1.0E+21, not 1.0E21
-            out.ascii(text.substring(0, exponent + 1));
-            out.append((byte) '+');
-            out.ascii(text.substring(exponent + 1));
-        } else {
-            out.ascii(text);
-        }
-        if (canonical || !finite) {
-            out.ascii("\"}");
-        }
-    }
-
-    private void number(String canonicalPrefix, long value) {
-        if (canonical) {
-            out.ascii(canonicalPrefix);
-            out.decimal(value);
-            out.ascii("\"}");
-        } else {
-            out.decimal(value);
-        }
-    }
-
-    private void date(long millis) {
-        if (canonical || millis < 0 || millis > LAST_MILLISECOND_OF_9999) {
-            out.ascii("{\"$date\": {\"$numberLong\": \"");
-            out.decimal(millis);
-            out.ascii("\"}}");
-            return;
-        }
-        scratch.setLength(0);
-        DateTimeFormatter.ISO_OFFSET_DATE_TIME.formatTo(ZonedDateTime.ofInstant(Instant.ofEpochMilli(millis), ZoneOffset.UTC),
-                scratch);
-        out.ascii("{\"$date\": \"");
-        out.ascii(scratch);
-        out.ascii("\"}");
     }
 
     private int string(int at, int limit) {
@@ -254,9 +191,7 @@ final class BsonJsonWriter {
         out.ascii("{\"$regularExpression\": {\"pattern\": ");
         JsonStrings.quoteUtf8(out, in, at, patternEnd);
         out.ascii(", \"options\": ");
-        char[] options = new String(in, patternEnd + 1, optionsEnd - patternEnd - 1, StandardCharsets.UTF_8).toCharArray();
-        Arrays.sort(options); // as BsonRegularExpression does
-        JsonStrings.quote(out, new String(options));
+        JsonStrings.quoteSorted(out, in, patternEnd + 1, optionsEnd);
         out.ascii("}}");
         return optionsEnd + 1;
     }
@@ -273,8 +208,12 @@ final class BsonJsonWriter {
         if (end != at + size) {
             throw malformed(at, "a code with scope size of " + size + " does not match its content of " + (end - at));
         }
+        return closeObject(end);
+    }
+
+    private int closeObject(int next) {
         out.append((byte) '}');
-        return end;
+        return next;
     }
 
     /** The offset of the 0 byte that ends the C string at {@code at}. */

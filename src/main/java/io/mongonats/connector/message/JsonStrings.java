@@ -81,6 +81,13 @@ final class JsonStrings {
         out.append((byte) '"');
     }
 
+    /** The quoted literal of the UTF-8 text's characters in sorted order, as BsonRegularExpression sorts its options. */
+    static void quoteSorted(JsonBuffer out, byte[] source, int from, int to) {
+        char[] characters = new String(source, from, to - from, StandardCharsets.UTF_8).toCharArray();
+        java.util.Arrays.sort(characters);
+        quote(out, new String(characters));
+    }
+
     /** The quoted literal of {@code text}, UTF-16 unit by unit as the library writes it. */
     static void quote(JsonBuffer out, CharSequence text) {
         out.append((byte) '"');
