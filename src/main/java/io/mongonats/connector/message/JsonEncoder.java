@@ -1,65 +1,43 @@
 package io.mongonats.connector.message;
 
-import org.bson.BsonBinaryReader;
 import org.bson.RawBsonDocument;
 import org.bson.json.JsonMode;
-import org.bson.json.JsonWriter;
-import org.bson.json.JsonWriterSettings;
 
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
 
 /**
- * Encodes BSON documents as Extended JSON (relaxed or canonical) into one reused, unsynchronized buffer. One per
- * worker thread: not thread-safe.
+ * Encodes BSON documents as Extended JSON (relaxed or canonical) through one reused byte buffer, transcoding the raw
+ * BSON bytes directly ({@link BsonJsonWriter}). One per worker thread: not thread-safe.
  */
 final class JsonEncoder implements PayloadEncoder {
 
-    private static final int MAX_RETAINED_CHARS = 1 << 20;
+    private static final int MAX_RETAINED_BYTES = 1 << 20;
 
-    private final JsonWriterSettings settings;
-    private final StringBuilder buffer = new StringBuilder(1024);
-    private final Writer writer = new Writer() {
-        @Override
-        public void write(char[] chars, int offset, int length) {
-            buffer.append(chars, offset, length);
-        }
-
-        @Override
-        public void write(int c) {
-            buffer.append((char) c);
-        }
-
-        @Override
-        public void write(String text, int offset, int length) {
-            buffer.append(text, offset, offset + length);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private final JsonBuffer buffer = new JsonBuffer();
+    private final BsonJsonWriter writer;
 
     JsonEncoder(JsonMode mode) {
-        this.settings = JsonWriterSettings.builder().outputMode(mode).build();
+        this.writer = new BsonJsonWriter(mode, buffer);
     }
 
     @Override
     public byte[] encode(RawBsonDocument document) {
-        buffer.setLength(0);
-        try (BsonBinaryReader reader = new BsonBinaryReader(document.getByteBuffer().asNIO())) {
-            new JsonWriter(writer, settings).pipe(reader);
+        ByteBuffer bytes = document.getByteBuffer().asNIO();
+        buffer.clear();
+        try {
+            if (bytes.hasArray()) {
+                writer.write(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
+            } else {
+                byte[] copy = new byte[bytes.remaining()];
+                bytes.get(copy);
+                writer.write(copy, 0, copy.length);
+            }
+            return buffer.toByteArray();
+        } finally {
+            if (buffer.capacity() > MAX_RETAINED_BYTES) {
+                buffer.release();
+            }
         }
-        byte[] json = buffer.toString().getBytes(StandardCharsets.UTF_8);
-        if (buffer.capacity() > MAX_RETAINED_CHARS) {
-            buffer.setLength(0);
-            buffer.trimToSize();
-        }
-        return json;
     }
 
     @Override

@@ -26,6 +26,7 @@ import java.util.Set;
  *
  * <p>System properties: {@code bench.scenarios} (comma-separated, default
  * {@code sustained,catchup,latency,tuning,failover}; {@code formats} compares the json and bson encodings,
+ * {@code json} the JSON encoder against the library's JsonWriter path in this JVM (no servers),
  * {@code snapshot} the snapshot rate beside a raw find(), {@code profile} adds a JFR recording of the sustained
  * scenario), {@code bench.dir} (scratch directory, default {@code target/bench}), {@code bench.scale}
  * (multiplies event counts, durations and trials; default 1, for a quick smoke run use 0.1).
@@ -132,6 +133,9 @@ public final class Benchmark {
                             Report.fixed(result.peakRssMb(), 0));
                 }
             }
+        }
+        if (scenarios.contains("json")) {
+            JsonTranscode.addTo(report, scale);
         }
         if (scenarios.contains("formats")) {
             new Formats(workDir, startToReady).report(report, scale, PRODUCTION_FLAGS);
