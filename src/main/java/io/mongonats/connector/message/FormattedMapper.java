@@ -10,6 +10,10 @@ import io.mongonats.connector.pipeline.OutboundMessage;
 import io.mongonats.connector.pipeline.OversizedEventException;
 import io.mongonats.connector.source.ChangeEvent;
 import org.bson.BsonDocument;
+import org.bson.RawBsonDocument;
+import org.bson.json.JsonMode;
+
+import java.nio.charset.StandardCharsets;
 
 /**
  * The steps every format shares: the collection's headers, the document key, CloudEvents headers when enabled, the
@@ -26,6 +30,7 @@ public final class FormattedMapper implements MessageMapper<ChangeEvent> {
     private final CloudEventHeaders cloudEvents;
     private final String databaseHeader;
     private final String collectionHeader;
+    private final JsonEncoder keyJson = new JsonEncoder(JsonMode.EXTENDED);
 
     FormattedMapper(CollectionSpec spec, Format format, String replicaId, long leaseEpoch) {
         this.spec = spec;
@@ -98,9 +103,20 @@ public final class FormattedMapper implements MessageMapper<ChangeEvent> {
         }
         BsonDocument key = event.documentKey();
         if (!key.isEmpty()) {
-            headers.add(HeaderNames.DOCUMENT_KEY, HeaderValues.canonicalJson(key));
+            headers.add(HeaderNames.DOCUMENT_KEY, documentKeyHeader(key));
         }
         return headers;
+    }
+
+    /** The key as canonical Extended JSON, transcoded straight from its bytes when it is printable ASCII. */
+    private String documentKeyHeader(BsonDocument key) {
+        if (key instanceof RawBsonDocument raw) {
+            byte[] json = keyJson.encode(raw);
+            if (HeaderValues.printable(json)) {
+                return new String(json, StandardCharsets.ISO_8859_1);
+            }
+        }
+        return HeaderValues.canonicalJson(key);
     }
 
     /** A record in place of the change, with the collection's headers and the position, never the event's own. */

@@ -29,6 +29,16 @@ final class HeaderValues {
         return true;
     }
 
+    /** True when every byte is printable ASCII (space included). */
+    static boolean printable(byte[] value) {
+        for (byte b : value) {
+            if (b < 0x20 || b > 0x7E) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The document as canonical Extended JSON, every character outside printable ASCII escaped. */
     static String canonicalJson(BsonDocument document) {
         String json = document.toJson(CANONICAL);

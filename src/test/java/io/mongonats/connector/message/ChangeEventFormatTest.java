@@ -61,6 +61,17 @@ class ChangeEventFormatTest {
     }
 
     @Test
+    void aCompoundKeyIsTheLibrarysCanonicalJson() {
+        String keyJson = "{\"_id\": {\"tenant\": {\"$oid\": \"65a1b2c3d4e5f60718293a4b\"}, \"at\": {\"$date\": \"2026-12-05T10:00:00Z\"},"
+                + " \"n\": 1.5, \"parts\": [1, \"two\", null]}}";
+        OutboundMessage message = Events.map(Events.mapper(Events.format(Kind.CHANGE_EVENT, Encoding.JSON, false)),
+                Events.event("82AA04", "delete", keyJson, ""));
+
+        assertEquals(BsonDocument.parse(keyJson).toJson(org.bson.json.JsonWriterSettings.builder()
+                .outputMode(org.bson.json.JsonMode.EXTENDED).build()), message.headers().get(HeaderNames.DOCUMENT_KEY));
+    }
+
+    @Test
     void canonicalJsonKeepsTheTypes() {
         OutboundMessage message = Events.map(Events.mapper(Events.format(Kind.CHANGE_EVENT, Encoding.JSON_CANONICAL, false)),
                 Events.insert("82AA04", DOCUMENT));
