@@ -20,7 +20,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
@@ -119,7 +121,7 @@ final class HeldLeases {
         try {
             OptionalLong revision = store.renew(lease.key(), record(lease.acquiredAt()), lease.revision());
             if (revision.isEmpty()) {
-                lose(lease, "its key changed: it expired and another replica took it");
+                lose(lease, "its key changed: another replica took it (it expired, or this replica went silent)");
             } else if (lease.renewed(revision.getAsLong(), sentAt)) {
                 LOG.infof("Lease %s: renewed again by %s", lease.key(), replicaId);
             }
@@ -140,12 +142,13 @@ final class HeldLeases {
             }
             long sentAt = ticker.nanos();
             Instant now = clock.instant();
+            LeaseRecord record = new LeaseRecord(replicaId, now, now);
             try {
-                OptionalLong revision = store.tryAcquire(key, new LeaseRecord(replicaId, now, now));
+                OptionalLong revision = store.tryAcquire(key, record);
                 if (revision.isEmpty()) {
-                    store.lastWrite(key).ifPresent(written ->
-                            seenElsewhere.put(key, sentAt - Duration.between(written, now).toNanos()));
-                } else if (take(specs.get(key), revision.getAsLong(), now, sentAt)) {
+                    revision = takeOverIfSilent(key, record, decision.silent(), sentAt, now, seenElsewhere);
+                }
+                if (revision.isPresent() && take(specs.get(key), revision.getAsLong(), now, sentAt)) {
                     wanted--;
                 }
             } catch (IOException e) {
@@ -153,6 +156,32 @@ final class HeldLeases {
                 return;
             }
         }
+    }
+
+    /**
+     * The key is held: takes it over when its holder is silent, with a compare-and-set on the revision just read,
+     * so that a holder that renewed meanwhile, or another replica that took it first, keeps it. Otherwise notes when
+     * it was last written, so that a round is due when it expires.
+     */
+    private OptionalLong takeOverIfSilent(String key, LeaseRecord record, Set<String> silent, long sentAt, Instant now,
+                                          Map<String, Long> seenElsewhere) throws IOException {
+        Optional<LeaseHolding> holding = store.holding(key);
+        if (holding.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        LeaseHolding current = holding.get();
+        if (!silent.contains(current.holder())) {
+            seenElsewhere.put(key, sentAt - Duration.between(current.lastWrite(), now).toNanos());
+            return OptionalLong.empty();
+        }
+        OptionalLong revision = store.takeOver(key, record, current.revision());
+        if (revision.isEmpty()) {
+            LOG.debugf("Lease %s: takeover by %s from %s lost the race", key, replicaId, current.holder());
+        } else {
+            LOG.infof("Lease %s: TAKEN OVER by %s from %s, not heard for %s", key, replicaId, current.holder(),
+                    timings.takeoverAfter());
+        }
+        return revision;
     }
 
     private boolean take(CollectionSpec spec, long revision, Instant now, long sentAt) {
