@@ -122,6 +122,9 @@ final class HeldLease implements LeaseGrant {
         if (!running.isDone()) {
             return WorkerState.RUNNING;
         }
+        if (worker.takenOver()) {
+            return WorkerState.TAKEN_OVER;
+        }
         return worker.failed() ? WorkerState.FAILED : WorkerState.STOPPED;
     }
 

@@ -10,7 +10,10 @@ public sealed interface LeaseDecision {
     record Renew(String key) implements LeaseDecision {
     }
 
-    /** The renew deadline passed: halt the worker at once and give the lease up; the key expires on its own. */
+    /**
+     * The renew deadline passed, or a later holder published to the stream: halt the worker at once and give the
+     * lease up; the key is left alone (it expires on its own, or is the later holder's).
+     */
     record Halt(String key, String why) implements LeaseDecision {
     }
 

@@ -21,7 +21,7 @@ import java.util.Set;
 
 /**
  * Decides a lease round from a {@link LeaseRound}: renew what is held, halt what was not renewed within the renew
- * deadline, release what has been drained, take free leases up to the fair share (only while the live replicas can
+ * deadline or whose worker found a later holder's messages in its stream, release what has been drained, take free leases up to the fair share (only while the live replicas can
  * be counted) and hand the newest surplus ones over. A replica silent for {@code takeoverAfter} counts no more, and
  * its leases are taken over without waiting for them to expire. Pure: no I/O, no clock reads.
  */
@@ -39,7 +39,10 @@ public record LeasePlanner(String replicaId, Duration ttl, Duration renewDeadlin
         List<Lease> kept = new ArrayList<>();
         Set<String> wanted = round.closing() ? Set.of() : new HashSet<>(round.collections());
         for (Lease lease : round.held()) {
-            if (lease.intent() != Intent.KEEP && lease.worker() != WorkerState.RUNNING) {
+            if (lease.worker() == WorkerState.TAKEN_OVER) {
+                // Its key is the later holder's now: give the lease up without touching the key.
+                renewals.add(new Halt(lease.key(), "a later holder published to its stream (taken over)"));
+            } else if (lease.intent() != Intent.KEEP && lease.worker() != WorkerState.RUNNING) {
                 others.add(new Release(lease.key(), releaseReason(lease.intent(), round.closing())));
             } else if (round.now() - lease.renewedNanos() >= renewDeadline.toNanos()) {
                 renewals.add(new Halt(lease.key(), "not renewed within the renew deadline of " + renewDeadline));

@@ -30,8 +30,11 @@ public record LeaseRound(long now, List<Lease> held, List<String> collections, i
         this(now, held, collections, liveReplicas, membersReachable, closing, Map.of());
     }
 
-    /** Whether the lease's worker still runs, stopped on its own or by request, or stopped by policy. */
-    public enum WorkerState { RUNNING, STOPPED, FAILED }
+    /**
+     * Whether the lease's worker still runs, stopped on its own or by request, stopped by policy, or stopped because
+     * a later holder of the lease published to its stream.
+     */
+    public enum WorkerState { RUNNING, STOPPED, FAILED, TAKEN_OVER }
 
     /** What the replica means to do with a lease: keep it, or release it once its worker has stopped. */
     public enum Intent { KEEP, HAND_OVER, RETIRE }

@@ -67,6 +67,11 @@ public final class CollectionWorker<C extends Change> implements LeasedWorker {
     }
 
     @Override
+    public boolean takenOver() {
+        return stop.takenOver();
+    }
+
+    @Override
     public boolean failed() {
         return failed;
     }

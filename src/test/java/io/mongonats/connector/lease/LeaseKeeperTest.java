@@ -169,6 +169,35 @@ class LeaseKeeperTest {
     }
 
     @Test
+    void aWorkerThatFindsALaterHoldersMessagesGivesTheLeaseUpWithoutTouchingTheKey() {
+        Replica holder = cluster.join("pod-a", one);
+        Replica standby = cluster.join("pod-b", one);
+        cluster.round();
+        FakeWorkers.Worker old = holder.workers.latest(key);
+        cluster.crash(holder);
+        cluster.beat(Duration.ofMillis(1_500));
+        cluster.round();
+        assertEquals(Map.of(key, "pod-b"), cluster.store.holders());
+
+        // It wakes with a lease still valid locally, but cannot renew: only its stream tells it it was taken over.
+        cluster.resume(holder);
+        holder.client.cut();
+        assertTrue(old.grant.isValid());
+        old.findsItselfTakenOver();
+        cluster.round();
+
+        assertEquals(Set.of(), holder.held(), "given up at once, not restarted round after round");
+        assertFalse(old.grant.isValid());
+        assertEquals(1, holder.workers.created().size());
+        assertTrue(holder.events.contains("lost " + key));
+        holder.client.restore();
+        cluster.rounds(3);
+        assertEquals(Map.of(key, "pod-b"), cluster.store.holders(), "the later holder's key is left alone");
+        assertEquals(1, holder.workers.created().size(), "nor taken back from the live later holder");
+        assertTrue(standby.workers.latest(key).running());
+    }
+
+    @Test
     void renewalsFailingUntilTheRenewDeadlineHaltTheWorker() {
         Replica replica = cluster.join("pod-a", one);
         cluster.round();

@@ -99,6 +99,20 @@ class LeasePlannerTest {
     }
 
     @Test
+    void givesUpALeaseWhoseWorkerFoundALaterHoldersMessagesWithoutRenewingOrRestartingIt() {
+        Lease takenOver = new Lease("a", 1, NOW, WorkerState.TAKEN_OVER, Intent.KEEP);
+        Lease takenOverWhileHandedOver = new Lease("b", 2, NOW, WorkerState.TAKEN_OVER, Intent.HAND_OVER);
+
+        List<LeaseDecision> plan = planner.plan(round(List.of(takenOver, takenOverWhileHandedOver), List.of("a", "b"), 1));
+
+        assertEquals(2, plan.size(), "neither renewed, restarted, released nor tried again this round: " + plan);
+        for (LeaseDecision decision : plan) {
+            Halt halt = assertInstanceOf(Halt.class, decision);
+            assertTrue(halt.why().contains("taken over"), halt.why());
+        }
+    }
+
+    @Test
     void releasesALeaseBeingHandedOverOnlyOnceItsWorkerHasStopped() {
         Lease draining = new Lease("a", 1, NOW, WorkerState.RUNNING, Intent.HAND_OVER);
         Lease drained = new Lease("b", 2, NOW, WorkerState.STOPPED, Intent.HAND_OVER);
