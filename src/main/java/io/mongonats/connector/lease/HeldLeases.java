@@ -14,15 +14,12 @@ import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
@@ -42,10 +39,12 @@ final class HeldLeases {
     private final Clock clock;
     private final Ticker ticker;
     private final LeaseKeeper.Timings timings;
+    private final Takeovers takeovers;
+    private final Runnable renewSoon;
     private final Map<String, HeldLease> held = new LinkedHashMap<>();
 
     HeldLeases(String replicaId, LeaseStore store, WorkerFactory workers, LeaseObserver observer, StatusBoard board,
-               Clock clock, Ticker ticker, LeaseKeeper.Timings timings) {
+               Clock clock, Ticker ticker, LeaseKeeper.Timings timings, Runnable renewSoon) {
         this.replicaId = replicaId;
         this.store = store;
         this.workers = workers;
@@ -54,6 +53,8 @@ final class HeldLeases {
         this.clock = clock;
         this.ticker = ticker;
         this.timings = timings;
+        this.takeovers = new Takeovers(replicaId, store, timings.takeoverAfter());
+        this.renewSoon = renewSoon;
     }
 
     List<LeaseRound.Lease> snapshot() {
@@ -146,7 +147,7 @@ final class HeldLeases {
             try {
                 OptionalLong revision = store.tryAcquire(key, record);
                 if (revision.isEmpty()) {
-                    revision = takeOverIfSilent(key, record, decision.silent(), sentAt, now, seenElsewhere);
+                    revision = takeovers.takeOverIfSilent(key, record, decision.silent(), sentAt, now, seenElsewhere);
                 }
                 if (revision.isPresent() && take(specs.get(key), revision.getAsLong(), now, sentAt)) {
                     wanted--;
@@ -158,34 +159,9 @@ final class HeldLeases {
         }
     }
 
-    /**
-     * The key is held: takes it over when its holder is silent, with a compare-and-set on the revision just read,
-     * so that a holder that renewed meanwhile, or another replica that took it first, keeps it. Otherwise notes when
-     * it was last written, so that a round is due when it expires.
-     */
-    private OptionalLong takeOverIfSilent(String key, LeaseRecord record, Set<String> silent, long sentAt, Instant now,
-                                          Map<String, Long> seenElsewhere) throws IOException {
-        Optional<LeaseHolding> holding = store.holding(key);
-        if (holding.isEmpty()) {
-            return OptionalLong.empty();
-        }
-        LeaseHolding current = holding.get();
-        if (!silent.contains(current.holder())) {
-            seenElsewhere.put(key, sentAt - Duration.between(current.lastWrite(), now).toNanos());
-            return OptionalLong.empty();
-        }
-        OptionalLong revision = store.takeOver(key, record, current.revision());
-        if (revision.isEmpty()) {
-            LOG.debugf("Lease %s: takeover by %s from %s lost the race", key, replicaId, current.holder());
-        } else {
-            LOG.infof("Lease %s: TAKEN OVER by %s from %s, not heard for %s", key, replicaId, current.holder(),
-                    timings.takeoverAfter());
-        }
-        return revision;
-    }
-
     private boolean take(CollectionSpec spec, long revision, Instant now, long sentAt) {
-        HeldLease lease = new HeldLease(spec, replicaId, revision, now, sentAt, ticker, timings.renewDeadline().toNanos());
+        HeldLease lease = new HeldLease(spec, replicaId, revision, now, sentAt, ticker, timings.renewDeadline().toNanos(),
+                renewSoon);
         held.put(spec.key(), lease);
         board.leaseHeld(spec.key(), lease.epoch());
         if (!start(lease)) {

@@ -76,9 +76,9 @@ public final class LeaseKeeper {
         this.ticker = ticker;
         this.planner = new LeasePlanner(replicaId, timings.ttl(), timings.renewDeadline(), timings.renewInterval(),
                 timings.takeoverAfter());
-        this.held = new HeldLeases(replicaId, leases, workers, observer, board, clock, ticker, timings);
-        this.collections = new AtomicReference<>(distinct(specs));
         this.loop = new RoundLoop("cdc-lease", this::loopRound, this::active);
+        this.held = new HeldLeases(replicaId, leases, workers, observer, board, clock, ticker, timings, loop::wake);
+        this.collections = new AtomicReference<>(distinct(specs));
         this.membership = new Membership(replicaId, members, new Silence(replicaId, timings.takeoverAfter()),
                 timings.renewInterval(), ticker, loop::wake);
         listOnBoard(collections.get());

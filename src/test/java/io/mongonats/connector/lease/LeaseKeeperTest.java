@@ -198,6 +198,30 @@ class LeaseKeeperTest {
     }
 
     @Test
+    void aConfirmationIsAnsweredByTheNextSuccessfulRenewalOrByTheLossOfTheLease() {
+        Replica holder = cluster.join("pod-a", one);
+        Replica standby = cluster.join("pod-b", one);
+        cluster.round();
+        FakeWorkers.Worker worker = holder.workers.latest(key);
+        var confirmed = worker.grant.confirm();
+        assertFalse(confirmed.isDone(), "no renewal sent since it was asked");
+        cluster.time.advance(Duration.ofMillis(10));
+        cluster.round();
+        assertTrue(confirmed.getNow(false), "a renewal sent after the request succeeded");
+
+        cluster.crash(holder);
+        cluster.beat(Duration.ofMillis(1_500));
+        cluster.round();
+        cluster.resume(holder);
+        var afterTakeover = worker.grant.confirm();
+        assertTrue(worker.grant.isValid(), "still valid locally");
+        cluster.round();
+        assertEquals(Boolean.FALSE, afterTakeover.getNow(null), "the renewal's compare-and-set failed: taken over");
+        assertEquals(Boolean.FALSE, worker.grant.confirm().getNow(null), "a lost lease is never confirmed");
+        assertTrue(standby.workers.latest(key).running());
+    }
+
+    @Test
     void renewalsFailingUntilTheRenewDeadlineHaltTheWorker() {
         Replica replica = cluster.join("pod-a", one);
         cluster.round();

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
@@ -165,6 +166,39 @@ class CollectionWorkerTest {
         Await.until(WAIT, "the next change stored after the former holder's message", () -> sink.stored.size() == 7);
         assertEquals("t00007", sink.stored.getLast().messageId());
         assertFalse(worker.takenOver());
+    }
+
+    @Test
+    void afterAnOutOfStepPublishTheWorkerReadsTheTailAgainOnlyOnceItsLeaseIsConfirmed() throws Exception {
+        feed(1, 5);
+        start(FakePorts.SPEC, FakePorts.mapper());
+        Await.until(WAIT, "5 changes stored", () -> sink.stored.size() == 5);
+        CompletableFuture<Boolean> confirmation = new CompletableFuture<>();
+        lease.confirmation = confirmation;
+        // Unstamped: the tail alone cannot tell whether a later holder published.
+        sink.foreignToAppend.set(1);
+        feed(6, 6);
+        Await.until(WAIT, "the worker asked for its lease to be confirmed", () -> lease.confirmations.get() == 1);
+        assertEquals(1, source.opens.size(), "no new session before the confirmation");
+        confirmation.complete(true);
+        Await.until(WAIT, "a new session after the confirmation", () -> source.opens.size() == 2);
+        assertFalse(worker.takenOver());
+    }
+
+    @Test
+    void aLeaseLostBeforeItIsConfirmedStopsTheWorkerWithoutReadingTheTailAgain() throws Exception {
+        feed(1, 5);
+        start(FakePorts.SPEC, FakePorts.mapper());
+        Await.until(WAIT, "5 changes stored", () -> sink.stored.size() == 5);
+        lease.confirmation = CompletableFuture.completedFuture(false);
+        sink.foreignToAppend.set(1);
+        feed(6, 8);
+        running.get(10, TimeUnit.SECONDS);
+
+        assertEquals(1, source.opens.size());
+        assertEquals(6, sink.stored.size());
+        assertTrue(status().reason().contains("lease lost"), status().reason());
+        assertFalse(worker.failed());
     }
 
     @Test

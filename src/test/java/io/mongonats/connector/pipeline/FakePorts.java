@@ -195,6 +195,16 @@ final class FakePorts {
         static final String REPLICA = "r1";
         static final long EPOCH = 7;
         final AtomicBoolean valid = new AtomicBoolean(true);
+        /** The answer to the next confirmations; null to answer at once with whether the lease is valid. */
+        volatile CompletableFuture<Boolean> confirmation;
+        final AtomicInteger confirmations = new AtomicInteger();
+
+        @Override
+        public CompletableFuture<Boolean> confirm() {
+            confirmations.incrementAndGet();
+            CompletableFuture<Boolean> answer = confirmation;
+            return answer != null ? answer : CompletableFuture.completedFuture(valid.get());
+        }
 
         @Override
         public String replicaId() {
