@@ -186,7 +186,7 @@ public class Supervisor {
                 new KvCheckpointStore(checkpointBucket), availability, WorkerSettings.from(settings), metrics, board, clock);
         LeaseKeeper keeper = new LeaseKeeper(replicaId(), specs(), leaseStore, leaseStore,
                 new LeaseKeeper.Timings(settings.lease().ttl(), settings.lease().renewDeadline(),
-                        settings.lease().renewInterval(), settings.shutdown().timeout()),
+                        settings.lease().renewInterval(), settings.lease().takeoverAfter(), settings.shutdown().timeout()),
                 workers, metrics, board, clock);
         ConnectorGauges.register(metrics, specs(), board, clock);
         leaseKeeper = keeper;

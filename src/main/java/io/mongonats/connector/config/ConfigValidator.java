@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
 public final class ConfigValidator {
 
     private static final Pattern BUCKET_NAME = Pattern.compile("[A-Za-z0-9_-]+");
+    private static final Duration MIN_TAKEOVER_AFTER = Duration.ofMillis(200);
 
     private final Problems problems = new Problems();
 
@@ -128,7 +129,16 @@ public final class ConfigValidator {
                     + "key expires); got ttl=" + text(lease.ttl()) + ", renew-deadline=" + text(lease.renewDeadline())
                     + ", renew-interval=" + text(lease.renewInterval()) + "; for example 10s, 6s, 2s");
         }
-        return new Lease(bucket, membersBucket, ttl, renewDeadline, renewInterval);
+        Duration takeoverAfter = problems.positiveDuration("connector.lease.takeover-after", lease.takeoverAfter());
+        if (takeoverAfter != null && renewDeadline != null
+                && (takeoverAfter.compareTo(MIN_TAKEOVER_AFTER) < 0 || takeoverAfter.compareTo(renewDeadline) >= 0)) {
+            problems.add("connector.lease.takeover-after", "must be at least " + MIN_TAKEOVER_AFTER.toMillis()
+                    + "ms and shorter than connector.lease.renew-deadline (replicas heartbeat every takeover-after / 4; "
+                    + "a holder not heard for takeover-after is taken over before its lease expires); got "
+                    + "takeover-after=" + text(lease.takeoverAfter()) + ", renew-deadline=" + text(lease.renewDeadline())
+                    + "; for example 1s");
+        }
+        return new Lease(bucket, membersBucket, ttl, renewDeadline, renewInterval, takeoverAfter);
     }
 
     private String bucket(String key, Optional<String> value) {

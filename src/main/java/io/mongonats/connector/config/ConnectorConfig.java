@@ -158,6 +158,10 @@ public interface ConnectorConfig {
 
         @WithDefault("2s")
         Optional<String> renewInterval();
+
+        /** A holder whose heartbeats have not been heard for this long is taken over before its lease expires. */
+        @WithDefault("1s")
+        Optional<String> takeoverAfter();
     }
 
     interface Shutdown {

@@ -84,8 +84,9 @@ public record ConnectorSettings(
     public record Checkpoint(String bucket, Duration interval) {
     }
 
-    /** Satisfies ttl > renewDeadline >= 2 x renewInterval and ttl >= 1s. */
-    public record Lease(String bucket, String membersBucket, Duration ttl, Duration renewDeadline, Duration renewInterval) {
+    /** Satisfies ttl > renewDeadline >= 2 x renewInterval, ttl >= 1s and 200ms <= takeoverAfter < renewDeadline. */
+    public record Lease(String bucket, String membersBucket, Duration ttl, Duration renewDeadline, Duration renewInterval,
+                        Duration takeoverAfter) {
     }
 
     public record Shutdown(Duration timeout) {

@@ -5,11 +5,14 @@ import io.mongonats.connector.lease.LeaseRound.Intent;
 import io.mongonats.connector.lease.LeaseRound.WorkerState;
 
 import java.time.Instant;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Future;
 
 /**
  * A lease this replica holds, and the worker streaming under it. Only the lease thread changes it; the worker's
- * thread reads {@link #isValid()} before every publish.
+ * thread reads {@link #isValid()} before every publish, and asks it to {@link #confirm()} after an out-of-step one.
  */
 final class HeldLease implements LeaseGrant {
 
@@ -19,6 +22,8 @@ final class HeldLease implements LeaseGrant {
     private final Instant acquiredAt;
     private final Ticker ticker;
     private final long renewDeadlineNanos;
+    private final Runnable renewSoon;
+    private final Queue<Confirmation> confirmations = new ConcurrentLinkedQueue<>();
     private volatile long renewedNanos;
     private volatile boolean lost;
     private long revision;
@@ -28,7 +33,7 @@ final class HeldLease implements LeaseGrant {
     private Future<?> running;
 
     HeldLease(CollectionSpec spec, String replicaId, long revision, Instant acquiredAt, long sentNanos,
-              Ticker ticker, long renewDeadlineNanos) {
+              Ticker ticker, long renewDeadlineNanos, Runnable renewSoon) {
         this.spec = spec;
         this.replicaId = replicaId;
         this.epoch = revision;
@@ -37,6 +42,7 @@ final class HeldLease implements LeaseGrant {
         this.renewedNanos = sentNanos;
         this.ticker = ticker;
         this.renewDeadlineNanos = renewDeadlineNanos;
+        this.renewSoon = renewSoon;
     }
 
     @Override
@@ -52,6 +58,17 @@ final class HeldLease implements LeaseGrant {
     @Override
     public boolean isValid() {
         return !lost && ticker.nanos() - renewedNanos < renewDeadlineNanos;
+    }
+
+    @Override
+    public CompletableFuture<Boolean> confirm() {
+        Confirmation asked = new Confirmation(ticker.nanos(), new CompletableFuture<>());
+        confirmations.add(asked);
+        if (lost) {
+            asked.answer().complete(false);
+        }
+        renewSoon.run();
+        return asked.answer();
     }
 
     String key() {
@@ -78,6 +95,12 @@ final class HeldLease implements LeaseGrant {
     boolean renewed(long newRevision, long sentNanos) {
         revision = newRevision;
         renewedNanos = sentNanos;
+        for (Confirmation asked : confirmations) {
+            if (asked.askedNanos() - sentNanos <= 0) {
+                asked.answer().complete(true);
+                confirmations.remove(asked);
+            }
+        }
         boolean recovered = renewFailing;
         renewFailing = false;
         return recovered;
@@ -93,6 +116,8 @@ final class HeldLease implements LeaseGrant {
     /** From now on the worker may not publish under this lease. */
     void end() {
         lost = true;
+        confirmations.forEach(asked -> asked.answer().complete(false));
+        confirmations.clear();
     }
 
     Intent intent() {
@@ -122,10 +147,17 @@ final class HeldLease implements LeaseGrant {
         if (!running.isDone()) {
             return WorkerState.RUNNING;
         }
+        if (worker.takenOver()) {
+            return WorkerState.TAKEN_OVER;
+        }
         return worker.failed() ? WorkerState.FAILED : WorkerState.STOPPED;
     }
 
     LeaseRound.Lease snapshot() {
         return new LeaseRound.Lease(key(), epoch, renewedNanos, workerState(), intent);
+    }
+
+    /** A worker's request for proof that the lease is still this replica's, made at {@code askedNanos}. */
+    private record Confirmation(long askedNanos, CompletableFuture<Boolean> answer) {
     }
 }

@@ -14,7 +14,6 @@ import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,10 +39,12 @@ final class HeldLeases {
     private final Clock clock;
     private final Ticker ticker;
     private final LeaseKeeper.Timings timings;
+    private final Takeovers takeovers;
+    private final Runnable renewSoon;
     private final Map<String, HeldLease> held = new LinkedHashMap<>();
 
     HeldLeases(String replicaId, LeaseStore store, WorkerFactory workers, LeaseObserver observer, StatusBoard board,
-               Clock clock, Ticker ticker, LeaseKeeper.Timings timings) {
+               Clock clock, Ticker ticker, LeaseKeeper.Timings timings, Runnable renewSoon) {
         this.replicaId = replicaId;
         this.store = store;
         this.workers = workers;
@@ -52,6 +53,8 @@ final class HeldLeases {
         this.clock = clock;
         this.ticker = ticker;
         this.timings = timings;
+        this.takeovers = new Takeovers(replicaId, store, timings.takeoverAfter());
+        this.renewSoon = renewSoon;
     }
 
     List<LeaseRound.Lease> snapshot() {
@@ -119,7 +122,7 @@ final class HeldLeases {
         try {
             OptionalLong revision = store.renew(lease.key(), record(lease.acquiredAt()), lease.revision());
             if (revision.isEmpty()) {
-                lose(lease, "its key changed: it expired and another replica took it");
+                lose(lease, "its key changed: another replica took it (it expired, or this replica went silent)");
             } else if (lease.renewed(revision.getAsLong(), sentAt)) {
                 LOG.infof("Lease %s: renewed again by %s", lease.key(), replicaId);
             }
@@ -140,12 +143,13 @@ final class HeldLeases {
             }
             long sentAt = ticker.nanos();
             Instant now = clock.instant();
+            LeaseRecord record = new LeaseRecord(replicaId, now, now);
             try {
-                OptionalLong revision = store.tryAcquire(key, new LeaseRecord(replicaId, now, now));
+                OptionalLong revision = store.tryAcquire(key, record);
                 if (revision.isEmpty()) {
-                    store.lastWrite(key).ifPresent(written ->
-                            seenElsewhere.put(key, sentAt - Duration.between(written, now).toNanos()));
-                } else if (take(specs.get(key), revision.getAsLong(), now, sentAt)) {
+                    revision = takeovers.takeOverIfSilent(key, record, decision.silent(), sentAt, now, seenElsewhere);
+                }
+                if (revision.isPresent() && take(specs.get(key), revision.getAsLong(), now, sentAt)) {
                     wanted--;
                 }
             } catch (IOException e) {
@@ -156,7 +160,8 @@ final class HeldLeases {
     }
 
     private boolean take(CollectionSpec spec, long revision, Instant now, long sentAt) {
-        HeldLease lease = new HeldLease(spec, replicaId, revision, now, sentAt, ticker, timings.renewDeadline().toNanos());
+        HeldLease lease = new HeldLease(spec, replicaId, revision, now, sentAt, ticker, timings.renewDeadline().toNanos(),
+                renewSoon);
         held.put(spec.key(), lease);
         board.leaseHeld(spec.key(), lease.epoch());
         if (!start(lease)) {

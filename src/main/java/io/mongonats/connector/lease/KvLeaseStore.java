@@ -11,9 +11,10 @@ import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.util.HashSet;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.Consumer;
 
 /** Leases in a JetStream KV bucket whose TTL is the lease TTL: a key not renewed in time is gone. */
 public record KvLeaseStore(KeyValue leases, KeyValue members) implements LeaseStore, Members {
@@ -39,11 +40,19 @@ public record KvLeaseStore(KeyValue leases, KeyValue members) implements LeaseSt
     }
 
     @Override
-    public Optional<Instant> lastWrite(String key) throws IOException {
+    public OptionalLong takeOver(String key, LeaseRecord record, long seenRevision) throws IOException {
+        return renew(key, record, seenRevision);
+    }
+
+    @Override
+    public Optional<LeaseHolding> holding(String key) throws IOException {
         try {
             KeyValueEntry entry = leases.get(key);
-            return entry == null || entry.getOperation() != KeyValueOperation.PUT
-                    ? Optional.empty() : Optional.of(entry.getCreated().toInstant());
+            if (entry == null || entry.getOperation() != KeyValueOperation.PUT) {
+                return Optional.empty();
+            }
+            return Optional.of(new LeaseHolding(LeaseRecord.fromBytes(entry.getValue()).holder(), entry.getRevision(),
+                    entry.getCreated().toInstant()));
         } catch (JetStreamApiException e) {
             throw new IOException("lease " + key + ": " + e.getMessage(), e);
         }
@@ -93,16 +102,40 @@ public record KvLeaseStore(KeyValue leases, KeyValue members) implements LeaseSt
     }
 
     @Override
-    public int liveCount() throws IOException {
+    public Set<String> liveMembers() throws IOException {
         try {
             // keys() lists a key again when it is re-put while the listing runs (jnats keeps reading the
             // last-per-subject consumer as it delivers new heartbeats): count each replica once.
-            return new HashSet<>(members.keys()).size();
+            return Set.copyOf(new HashSet<>(members.keys()));
         } catch (JetStreamApiException | InterruptedException e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
             throw new IOException("listing members failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void onHeartbeat(Consumer<String> replicaId) throws IOException {
+        KeyValueWatcher watcher = new KeyValueWatcher() {
+            @Override
+            public void watch(KeyValueEntry entry) {
+                if (entry.getOperation() == KeyValueOperation.PUT) {
+                    replicaId.accept(entry.getKey());
+                }
+            }
+
+            @Override
+            public void endOfData() {
+            }
+        };
+        try {
+            members.watchAll(watcher, KeyValueWatchOption.META_ONLY);
+        } catch (JetStreamApiException | InterruptedException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IOException("watching the heartbeats failed: " + e.getMessage(), e);
         }
     }
 

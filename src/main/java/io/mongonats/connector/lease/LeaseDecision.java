@@ -1,6 +1,7 @@
 package io.mongonats.connector.lease;
 
 import java.util.List;
+import java.util.Set;
 
 /** One step of a lease round, as the {@link LeasePlanner} decides it and the {@link LeaseKeeper} carries it out. */
 public sealed interface LeaseDecision {
@@ -9,7 +10,10 @@ public sealed interface LeaseDecision {
     record Renew(String key) implements LeaseDecision {
     }
 
-    /** The renew deadline passed: halt the worker at once and give the lease up; the key expires on its own. */
+    /**
+     * The renew deadline passed, or a later holder published to the stream: halt the worker at once and give the
+     * lease up; the key is left alone (it expires on its own, or is the later holder's).
+     */
     record Halt(String key, String why) implements LeaseDecision {
     }
 
@@ -29,10 +33,18 @@ public sealed interface LeaseDecision {
     record Restart(String key) implements LeaseDecision {
     }
 
-    /** Try the keys in this order until {@code wanted} of them are acquired. */
-    record Acquire(List<String> keys, int wanted) implements LeaseDecision {
+    /**
+     * Try the keys in this order until {@code wanted} of them are acquired; a key held by one of {@code silent} is
+     * taken over with a compare-and-set on the revision just read.
+     */
+    record Acquire(List<String> keys, int wanted, Set<String> silent) implements LeaseDecision {
         public Acquire {
             keys = List.copyOf(keys);
+            silent = Set.copyOf(silent);
+        }
+
+        public Acquire(List<String> keys, int wanted) {
+            this(keys, wanted, Set.of());
         }
     }
 }

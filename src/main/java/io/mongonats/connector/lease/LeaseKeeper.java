@@ -35,8 +35,13 @@ public final class LeaseKeeper {
 
     enum State { NEW, RUNNING, CLOSING, CLOSED }
 
-    /** Lease timings, validated by the configuration: ttl > renewDeadline >= 2 x renewInterval. */
-    public record Timings(Duration ttl, Duration renewDeadline, Duration renewInterval, Duration shutdownTimeout) {
+    /**
+     * Lease timings, validated by the configuration: ttl > renewDeadline >= 2 x renewInterval, and
+     * takeoverAfter < renewDeadline. A holder heartbeats every takeoverAfter / 4; one not heard for takeoverAfter is
+     * taken over.
+     */
+    public record Timings(Duration ttl, Duration renewDeadline, Duration renewInterval, Duration takeoverAfter,
+                          Duration shutdownTimeout) {
     }
 
     private final String replicaId;
@@ -69,11 +74,13 @@ public final class LeaseKeeper {
         this.board = board;
         this.clock = clock;
         this.ticker = ticker;
-        this.planner = new LeasePlanner(replicaId, timings.ttl(), timings.renewDeadline(), timings.renewInterval());
-        this.held = new HeldLeases(replicaId, leases, workers, observer, board, clock, ticker, timings);
-        this.collections = new AtomicReference<>(distinct(specs));
+        this.planner = new LeasePlanner(replicaId, timings.ttl(), timings.renewDeadline(), timings.renewInterval(),
+                timings.takeoverAfter());
         this.loop = new RoundLoop("cdc-lease", this::loopRound, this::active);
-        this.membership = new Membership(replicaId, members, timings.renewInterval(), loop::wake);
+        this.held = new HeldLeases(replicaId, leases, workers, observer, board, clock, ticker, timings, loop::wake);
+        this.collections = new AtomicReference<>(distinct(specs));
+        this.membership = new Membership(replicaId, members, new Silence(replicaId, timings.takeoverAfter()),
+                timings.renewInterval(), ticker, loop::wake);
         listOnBoard(collections.get());
     }
 
@@ -91,6 +98,7 @@ public final class LeaseKeeper {
             LOG.warnf("Replica %s: not watching lease releases (%s); standbys notice them within %s instead",
                     replicaId, e.getMessage(), timings.renewInterval());
         }
+        listen();
         membership.start();
         loop.wake();
         return closed.copy();
@@ -139,7 +147,7 @@ public final class LeaseKeeper {
         Map<String, CollectionSpec> byKey = new LinkedHashMap<>();
         specs.forEach(spec -> byKey.put(spec.key(), spec));
         LeaseRound round = new LeaseRound(ticker.nanos(), held.snapshot(), List.copyOf(byKey.keySet()),
-                membership.liveReplicas(), membership.reachable(), state.get() == State.CLOSING);
+                membership.liveReplicas(), membership.reachable(), state.get() == State.CLOSING, membership.heard());
         Map<String, Long> seenElsewhere = new HashMap<>();
         for (LeaseDecision decision : planner.plan(round)) {
             held.apply(decision, byKey, seenElsewhere);
@@ -148,6 +156,16 @@ public final class LeaseKeeper {
         long lastRoundMillis = clock.millis();
         board.replica(r -> new ReplicaStatus(r.replicaId(), r.phase(), r.problem(), lastRoundMillis));
         return planner.nextRoundInNanos(ticker.nanos(), held.renewals(), seenElsewhere.values());
+    }
+
+    /** Starts hearing heartbeats, so that a silent holder is taken over; without it only the TTL frees its leases. */
+    void listen() {
+        try {
+            membership.listen();
+        } catch (IOException e) {
+            LOG.warnf("Replica %s: not hearing heartbeats (%s); a crashed holder's leases are taken only after "
+                    + "they expire (%s)", replicaId, e.getMessage(), timings.ttl());
+        }
     }
 
     /** One heartbeat and count of the live replicas, on the calling thread. Tests drive membership with it. */

@@ -21,10 +21,12 @@ import java.util.Set;
 
 /**
  * Decides a lease round from a {@link LeaseRound}: renew what is held, halt what was not renewed within the renew
- * deadline, release what has been drained, take free leases up to the fair share (only while the live replicas can
- * be counted) and hand the newest surplus ones over. Pure: no I/O, no clock reads.
+ * deadline or whose worker found a later holder's messages in its stream, release what has been drained, take free leases up to the fair share (only while the live replicas can
+ * be counted) and hand the newest surplus ones over. A replica silent for {@code takeoverAfter} counts no more, and
+ * its leases are taken over without waiting for them to expire. Pure: no I/O, no clock reads.
  */
-public record LeasePlanner(String replicaId, Duration ttl, Duration renewDeadline, Duration renewInterval) {
+public record LeasePlanner(String replicaId, Duration ttl, Duration renewDeadline, Duration renewInterval,
+                           Duration takeoverAfter) {
 
     /** How long after a lease's expected expiry the next round tries it, so that the store has expired it. */
     static final long EXPIRY_MARGIN_NANOS = Duration.ofMillis(50).toNanos();
@@ -37,7 +39,10 @@ public record LeasePlanner(String replicaId, Duration ttl, Duration renewDeadlin
         List<Lease> kept = new ArrayList<>();
         Set<String> wanted = round.closing() ? Set.of() : new HashSet<>(round.collections());
         for (Lease lease : round.held()) {
-            if (lease.intent() != Intent.KEEP && lease.worker() != WorkerState.RUNNING) {
+            if (lease.worker() == WorkerState.TAKEN_OVER) {
+                // Its key is the later holder's now: give the lease up without touching the key.
+                renewals.add(new Halt(lease.key(), "a later holder published to its stream (taken over)"));
+            } else if (lease.intent() != Intent.KEEP && lease.worker() != WorkerState.RUNNING) {
                 others.add(new Release(lease.key(), releaseReason(lease.intent(), round.closing())));
             } else if (round.now() - lease.renewedNanos() >= renewDeadline.toNanos()) {
                 renewals.add(new Halt(lease.key(), "not renewed within the renew deadline of " + renewDeadline));
@@ -86,19 +91,27 @@ public record LeasePlanner(String replicaId, Duration ttl, Duration renewDeadlin
         return until > 0 && until < wait ? until : wait;
     }
 
+    /** The live replicas not heard for {@code takeoverAfter}; none while this one cannot hear its own heartbeats. */
+    public Set<String> silent(LeaseRound round) {
+        return new Silence(replicaId, takeoverAfter).silent(round.now(), round.heard());
+    }
+
     private void balance(LeaseRound round, List<Lease> kept, List<LeaseDecision> decisions) {
-        int share = FairShare.of(round.collections().size(), round.liveReplicas());
+        Set<String> silent = silent(round);
+        // A silent replica is still listed until its heartbeat key expires: it counts no more.
+        int live = round.liveReplicas() - silent.size();
+        int share = FairShare.of(round.collections().size(), live);
         if (kept.size() > share) {
             kept.stream()
                     .sorted(Comparator.comparingLong(Lease::epoch).reversed())
                     .limit(kept.size() - share)
-                    .forEach(lease -> decisions.add(new HandOver(lease.key(), round.liveReplicas(), share)));
+                    .forEach(lease -> decisions.add(new HandOver(lease.key(), live, share)));
         } else if (kept.size() < share && round.membersReachable()) {
             Set<String> held = new HashSet<>();
             round.held().forEach(lease -> held.add(lease.key()));
             List<String> free = inTurn(round.collections()).stream().filter(key -> !held.contains(key)).toList();
             if (!free.isEmpty()) {
-                decisions.add(new Acquire(free, share - kept.size()));
+                decisions.add(new Acquire(free, share - kept.size(), silent));
             }
         }
     }

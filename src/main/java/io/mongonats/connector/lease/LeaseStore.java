@@ -1,7 +1,6 @@
 package io.mongonats.connector.lease;
 
 import java.io.IOException;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -17,8 +16,14 @@ public interface LeaseStore {
     /** Renews a held lease at the revision last written; returns the new revision. */
     OptionalLong renew(String key, LeaseRecord record, long revision) throws IOException;
 
-    /** When the key was last written (acquired or renewed), by the store's clock; empty when it is absent. */
-    Optional<Instant> lastWrite(String key) throws IOException;
+    /**
+     * Takes a lease from a holder that has gone silent: a compare-and-set on the revision last seen, so that a holder
+     * that renewed meanwhile keeps it. Returns the new revision, larger than every earlier one.
+     */
+    OptionalLong takeOver(String key, LeaseRecord record, long seenRevision) throws IOException;
+
+    /** Who holds the key, at which revision, written when by the store's clock; empty when it is absent. */
+    Optional<LeaseHolding> holding(String key) throws IOException;
 
     /** Deletes the key if it is still at {@code revision}, so a standby can take it at once. */
     void release(String key, long revision) throws IOException;

@@ -14,6 +14,9 @@ public interface LeasedWorker {
     /** Stops publishing at once, without a checkpoint: the lease is gone or about to be. */
     void halt(String why);
 
+    /** True once it stopped because a later holder of its lease published to its stream: the lease is gone. */
+    boolean takenOver();
+
     /** True once it stopped by policy (bad data, a refused position): starting it again would fail the same way. */
     boolean failed();
 }

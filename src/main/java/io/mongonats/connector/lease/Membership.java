@@ -4,13 +4,19 @@ import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Heartbeats this replica and counts the live ones every interval, on a thread of its own,
- * {@code cdc-lease-members}, so that a slow or leaderless members bucket never delays a lease renewal.
+ * Heartbeats this replica every heartbeat interval and lists the live ones every count interval, on a thread of its
+ * own, {@code cdc-lease-members}, so that a slow or leaderless members bucket never delays a lease renewal. It also
+ * hears every replica's heartbeats, and tells the lease loop when the count changes or a member goes silent.
  */
 final class Membership {
 
@@ -18,29 +24,58 @@ final class Membership {
 
     private enum State { NEW, RUNNING, LEFT }
 
-    /** The last count, and why the one after it failed; no live replicas before the first count. */
-    private record Count(int live, String problem) {
+    /** The last listing, and why the one after it failed; no live replicas before the first listing. */
+    private record Count(Set<String> live, String problem) {
     }
 
     private final String replicaId;
     private final Members members;
-    private final Duration interval;
-    private final Runnable onCountChange;
+    private final Silence silence;
+    private final Duration countInterval;
+    private final Ticker ticker;
+    private final Runnable onChange;
     private final RoundLoop loop;
+    private final Map<String, Long> heard = new ConcurrentHashMap<>();
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
     private final CompletableFuture<Void> left = new CompletableFuture<>();
-    private volatile Count count = new Count(0, null);
+    private volatile Count count = new Count(Set.of(), null);
+    private volatile boolean recountDue = true;
+    private long countedAt;
+    private Set<String> silentBefore = Set.of();
 
-    /** @param onCountChange told on this class's thread when the count changes or the bucket is reachable again */
-    Membership(String replicaId, Members members, Duration interval, Runnable onCountChange) {
+    /** @param onChange told on this class's thread when the count changes, a member goes silent or the bucket is back */
+    Membership(String replicaId, Members members, Silence silence, Duration countInterval, Ticker ticker,
+               Runnable onChange) {
         this.replicaId = replicaId;
         this.members = members;
-        this.interval = interval;
-        this.onCountChange = onCountChange;
-        this.loop = new RoundLoop("cdc-lease-members", this::announceAndTell, () -> state.get() == State.RUNNING);
+        this.silence = silence;
+        this.countInterval = countInterval;
+        this.ticker = ticker;
+        this.onChange = onChange;
+        this.loop = new RoundLoop("cdc-lease-members", this::tick, () -> state.get() == State.RUNNING);
     }
 
-    /** Announces at once, then every interval; runs once. The future completes once it has left. */
+    /** Starts hearing heartbeats; without it nobody is ever found silent and only the TTL frees a dead holder's leases. */
+    void listen() throws IOException {
+        members.onHeartbeat(this::heard);
+    }
+
+    /**
+     * A heartbeat arrived. The first one this replica hears of its own after a deaf spell (or at the start) restarts
+     * every member's silence from now: what it missed meanwhile proves nothing about the others.
+     */
+    private void heard(String member) {
+        long now = ticker.nanos();
+        if (member.equals(replicaId)) {
+            Long before = heard.get(replicaId);
+            if (before == null || now - before >= silence.takeoverAfter().toNanos()) {
+                heard.replaceAll((other, at) -> Math.max(at, now));
+            }
+        }
+        heard.put(member, now);
+    }
+
+    /** Announces at once, then every heartbeat interval; runs once. The future completes once it has left. */
     Future<Void> start() {
         if (!state.compareAndSet(State.NEW, State.RUNNING)) {
             throw new IllegalStateException("membership of replica " + replicaId + " already started");
@@ -51,18 +86,31 @@ final class Membership {
 
     /** Counts again at once, out of turn: a member may have left. */
     void recount() {
+        recountDue = true;
         loop.wake();
     }
 
-    /** The live replicas last counted, this one included; 0 before the first count. */
+    /** The live replicas last listed, this one included; 0 before the first listing. */
     int liveReplicas() {
-        return count.live();
+        return count.live().size();
+    }
+
+    /** When each member last listed was last heard, on the ticker; members never heard are left out. */
+    Map<String, Long> heard() {
+        Map<String, Long> live = new HashMap<>();
+        for (String member : count.live()) {
+            Long at = heard.get(member);
+            if (at != null) {
+                live.put(member, at);
+            }
+        }
+        return live;
     }
 
     /** False until the first count and while the members bucket cannot be reached: no new leases are taken. */
     boolean reachable() {
         Count last = count;
-        return last.live() > 0 && last.problem() == null;
+        return !last.live().isEmpty() && last.problem() == null;
     }
 
     /** Stops announcing and deletes this replica's heartbeat, so that the others recount at once. Idempotent. */
@@ -73,7 +121,7 @@ final class Membership {
         }
         loop.shutdown();
         try {
-            loop.awaitTermination(interval);
+            loop.awaitTermination(countInterval);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -87,33 +135,68 @@ final class Membership {
         left.complete(null);
     }
 
-    private long announceAndTell() {
-        if (announce()) {
-            onCountChange.run();
+    private long tick() {
+        long now = ticker.nanos();
+        boolean changed = false;
+        if (recountDue || now - countedAt >= countInterval.toNanos() - silence.heartbeatInterval().toNanos() / 2) {
+            changed = announce();
+        } else {
+            heartbeat();
         }
-        return interval.toNanos();
+        Set<String> silent = silence.silent(ticker.nanos(), heard());
+        if (!silentBefore.containsAll(silent)) {
+            LOG.infof("Replica %s: no heartbeat heard from %s for %s", replicaId, silent, silence.takeoverAfter());
+            changed = true;
+        }
+        silentBefore = silent;
+        if (changed) {
+            onChange.run();
+        }
+        return silence.heartbeatInterval().toNanos();
     }
 
-    /** One heartbeat and count; true when the count changed or the bucket became reachable again. */
+    /** One heartbeat and listing; true when the count changed or the bucket became reachable again. */
     boolean announce() {
+        Count before = count;
+        recountDue = false;
+        if (!heartbeat()) {
+            return false;
+        }
+        try {
+            Set<String> live = new HashSet<>(members.liveMembers());
+            live.add(replicaId);
+            count = new Count(Set.copyOf(live), null);
+            heard.keySet().retainAll(live); // forget those that left or expired; a newcomer is heard again soon
+            countedAt = ticker.nanos();
+            if (before.problem() != null) {
+                LOG.infof("Replica %s: members bucket reachable again (%d live replicas)", replicaId, live.size());
+            }
+            return live.size() != before.live().size() || before.problem() != null;
+        } catch (IOException | RuntimeException e) {
+            unreachable(before, e);
+            return false;
+        }
+    }
+
+    /** One heartbeat; false when it failed. */
+    private boolean heartbeat() {
         Count before = count;
         try {
             members.heartbeat(replicaId);
-            int live = Math.max(1, members.liveCount());
-            count = new Count(live, null);
-            if (before.problem() != null) {
-                LOG.infof("Replica %s: members bucket reachable again (%d live replicas)", replicaId, live);
-            }
-            return live != before.live() || before.problem() != null;
+            return true;
         } catch (IOException | RuntimeException e) {
-            // The client throws unchecked errors too (a closed connection): the next interval tries again.
-            String problem = String.valueOf(e.getMessage());
-            if (!problem.equals(before.problem())) {
-                LOG.warnf("Replica %s: members bucket unreachable (%s); keeping held leases, taking no new ones",
-                        replicaId, problem);
-            }
-            count = new Count(before.live(), problem);
+            unreachable(before, e);
             return false;
         }
+    }
+
+    private void unreachable(Count before, Exception e) {
+        // The client throws unchecked errors too (a closed connection): the next interval tries again.
+        String problem = String.valueOf(e.getMessage());
+        if (!problem.equals(before.problem())) {
+            LOG.warnf("Replica %s: members bucket unreachable (%s); keeping held leases, taking no new ones",
+                    replicaId, problem);
+        }
+        count = new Count(before.live(), problem);
     }
 }

@@ -1,5 +1,6 @@
 package io.mongonats.connector.message;
 
+import io.mongonats.connector.checkpoint.LeaseStamp;
 import io.mongonats.connector.checkpoint.SnapshotProgress;
 import io.mongonats.connector.checkpoint.StreamTail;
 import io.mongonats.connector.pipeline.AckedPosition;
@@ -12,7 +13,7 @@ import java.util.function.Function;
 /**
  * The position every message carries in its headers, and how the stream's last message is read back: the resume
  * token after it ({@code Cdc-Resume-Token}) and, while a snapshot runs, the snapshot's progress
- * ({@code Cdc-Snapshot}). Pure.
+ * ({@code Cdc-Snapshot}), and the lease it was published under ({@code Cdc-Replica}, {@code Cdc-Lease-Epoch}). Pure.
  */
 public final class Positions {
 
@@ -38,6 +39,19 @@ public final class Positions {
         }
         String snapshot = header.apply(HeaderNames.SNAPSHOT);
         return new StreamTail(sequence, Optional.ofNullable(token), "invalidate".equals(operation),
-                Optional.ofNullable(snapshot).map(SnapshotProgress::fromHeader));
+                Optional.ofNullable(snapshot).map(SnapshotProgress::fromHeader),
+                writer(header.apply(HeaderNames.REPLICA), header.apply(HeaderNames.LEASE_EPOCH)));
+    }
+
+    /** The lease a message was published under; empty when it does not say (another publisher's message). */
+    private static Optional<LeaseStamp> writer(String replica, String epoch) {
+        if (replica == null || epoch == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new LeaseStamp(replica, Long.parseLong(epoch)));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
     }
 }

@@ -15,8 +15,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Streams one leased collection on a thread of its own, {@code cdc-worker-<key>}, which owns the source, the
  * publish window and the checkpoint; other threads only ask it to stop. Each attempt is a {@link StreamSession};
- * after a failure the {@link FailurePolicy} says whether to retry with backoff, skip ahead or stop. While the
- * sink's connection is down the worker pauses until it is back.
+ * after a failure the {@link FailurePolicy} says whether to retry with backoff, skip ahead or stop; after an
+ * out-of-step publish, only once the lease is confirmed. While the sink's connection is down the worker pauses
+ * until it is back.
  */
 public final class CollectionWorker<C extends Change> implements LeasedWorker {
 
@@ -67,6 +68,11 @@ public final class CollectionWorker<C extends Change> implements LeasedWorker {
     }
 
     @Override
+    public boolean takenOver() {
+        return stop.takenOver();
+    }
+
+    @Override
     public boolean failed() {
         return failed;
     }
@@ -88,7 +94,7 @@ public final class CollectionWorker<C extends Change> implements LeasedWorker {
                     Thread.currentThread().interrupt();
                     return;
                 } catch (Exception e) {
-                    if (stop.requested()) {
+                    if (stop.requested() || (e instanceof OutOfStepException && !leaseConfirmed())) {
                         return;
                     }
                     if (session.streamed()) {
@@ -125,6 +131,22 @@ public final class CollectionWorker<C extends Change> implements LeasedWorker {
         } finally {
             state.stopped(stop.halted() ? stop.haltReason() : "stopped", clock.millis());
         }
+    }
+
+    /**
+     * After an out-of-step publish, before the tail is read again: waits for a renewal sent after it, which proves
+     * that nobody took the lease over, since the tail may still be this worker's own message even when a later
+     * holder has begun to publish. False when the lease is lost or a stop came first.
+     */
+    private boolean leaseConfirmed() throws InterruptedException {
+        CompletableFuture<Boolean> confirmed = lease.confirm();
+        while (!confirmed.isDone() && !stop.requested()) {
+            stop.awaitEither(confirmed, settings.retryMaxBackoff());
+        }
+        if (!stop.requested() && !confirmed.getNow(false)) {
+            stop.halt("lease lost: not confirmed after an out-of-step publish");
+        }
+        return !stop.requested();
     }
 
     /** Pauses while the sink's connection is down; false when a stop came first. */

@@ -14,6 +14,7 @@ final class StopSignal {
 
     private final CompletableFuture<Void> requested = new CompletableFuture<>();
     private volatile String haltReason;
+    private volatile boolean takenOver;
 
     void requestStop() {
         requested.complete(null);
@@ -24,6 +25,16 @@ final class StopSignal {
             haltReason = why;
         }
         requested.complete(null);
+    }
+
+    /** Halts because a later holder of the lease has published: this worker's lease is gone for good. */
+    void takenOver(String why) {
+        takenOver = true;
+        halt(why);
+    }
+
+    boolean takenOver() {
+        return takenOver;
     }
 
     boolean requested() {

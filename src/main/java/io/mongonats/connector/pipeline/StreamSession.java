@@ -1,5 +1,6 @@
 package io.mongonats.connector.pipeline;
 
+import io.mongonats.connector.checkpoint.LeaseStamp;
 import io.mongonats.connector.checkpoint.ResumePlan;
 import io.mongonats.connector.checkpoint.SnapshotProgress;
 import io.mongonats.connector.checkpoint.StreamTail;
@@ -10,6 +11,7 @@ import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.util.Optional;
 
 /**
  * One attempt at streaming a collection: decide where to resume, then read, map, publish and checkpoint until a
@@ -56,9 +58,21 @@ final class StreamSession<C extends Change> {
         return streamed;
     }
 
-    /** Streams until a stop is requested or the lease lapses. */
+    /**
+     * Streams until a stop is requested or the lease lapses. Halts at once, publishing nothing, when the stream's
+     * last message was published under a later lease than this worker's.
+     */
     void run(Start how) throws Exception {
         StreamTail tail = ports.sink().tail();
+        Optional<LeaseStamp> later = tail.supersedes(lease.replicaId(), lease.epoch());
+        if (later.isPresent()) {
+            // The fence let a later holder in: publishing after its messages would interleave two holders.
+            String why = "lease taken over by " + later.get().replica() + " at epoch " + later.get().epoch()
+                    + " (this worker's epoch is " + lease.epoch() + ")";
+            LOG.warnf("%s: %s; not publishing", spec.namespace(), why);
+            stop.takenOver(why);
+            return;
+        }
         ResumePlan plan = ResumePlan.decide(ports.checkpoints().load(spec.key()), tail);
         // Skipping ahead or re-snapshotting leaves the refused token behind: the new position comes from the new stream.
         String token = how == Start.RESUME ? plan.token().orElse(null) : null;

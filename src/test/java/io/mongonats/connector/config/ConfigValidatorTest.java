@@ -99,6 +99,22 @@ class ConfigValidatorTest {
     }
 
     @Test
+    void refusesATakeoverAfterTooShortOrNotShorterThanTheRenewDeadlineNamingTheKey() {
+        for (String takeoverAfter : List.of("100ms", "6s", "8s")) {
+            ConfigValidationException error = assertThrows(ConfigValidationException.class,
+                    () -> ConfigValidator.validate(config(props(
+                            "connector.lease.takeover-after", takeoverAfter,
+                            "connector.collections[0].database", "shop",
+                            "connector.collections[0].collection", "orders"))));
+
+            assertEquals(List.of("connector.lease.takeover-after"),
+                    error.problems().stream().map(ConfigProblem::key).toList(), takeoverAfter);
+            assertTrue(error.getMessage().contains("shorter than connector.lease.renew-deadline")
+                    && error.getMessage().contains("takeover-after=" + takeoverAfter), error.getMessage());
+        }
+    }
+
+    @Test
     void requiresAtLeastOneCollectionAndOneAuthenticationMethod() {
         ConfigValidationException error = assertThrows(ConfigValidationException.class, () -> ConfigValidator.validate(config(props(
                 "connector.nats.token", "s3cret",
@@ -214,6 +230,7 @@ class ConfigValidatorTest {
                 "connector.lease.ttl", "15s",
                 "connector.lease.renew-deadline", "10s",
                 "connector.lease.renew-interval", "3s",
+                "connector.lease.takeover-after", "1500ms",
                 "connector.shutdown.timeout", "20s",
                 "connector.health.stall-timeout", "2m",
                 "connector.collections[0].database", "shop",
@@ -231,7 +248,7 @@ class ConfigValidatorTest {
                 Duration.ofSeconds(30)), settings.publish());
         assertEquals(new ConnectorSettings.Checkpoint("cp", Duration.ofMillis(500)), settings.checkpoint());
         assertEquals(new ConnectorSettings.Lease("leases", "members", Duration.ofSeconds(15), Duration.ofSeconds(10),
-                Duration.ofSeconds(3)), settings.lease());
+                Duration.ofSeconds(3), Duration.ofMillis(1500)), settings.lease());
         assertEquals(Duration.ofSeconds(20), settings.shutdown().timeout());
         assertEquals(Duration.ofMinutes(2), settings.health().stallTimeout());
         assertEquals(List.of("shop_orders"), settings.collections().stream().map(CollectionSpec::key).toList());
@@ -255,7 +272,7 @@ class ConfigValidatorTest {
                 Duration.ofSeconds(10)), settings.publish());
         assertEquals(new ConnectorSettings.Checkpoint("mongo-nats-checkpoints", Duration.ofSeconds(1)), settings.checkpoint());
         assertEquals(new ConnectorSettings.Lease("mongo-nats-leases", "mongo-nats-replicas", Duration.ofSeconds(10),
-                Duration.ofSeconds(6), Duration.ofSeconds(2)), settings.lease());
+                Duration.ofSeconds(6), Duration.ofSeconds(2), Duration.ofSeconds(1)), settings.lease());
         assertEquals(new ConnectorSettings.Shutdown(Duration.ofSeconds(10)), settings.shutdown());
         assertEquals(new ConnectorSettings.Health(Duration.ofSeconds(60)), settings.health());
     }

@@ -65,6 +65,7 @@ final class FakeWorkers implements WorkerFactory {
         private volatile boolean stopRequested;
         private volatile String haltReason;
         private volatile boolean failed;
+        private volatile boolean takenOver;
 
         Worker(String key, LeaseGrant grant, String createdOn) {
             this.key = key;
@@ -97,9 +98,20 @@ final class FakeWorkers implements WorkerFactory {
             return failed;
         }
 
+        @Override
+        public boolean takenOver() {
+            return takenOver;
+        }
+
         /** The worker stops by itself, as when it sees its lease lapse ({@code failed} false) or by policy. */
         void stopsByItself(boolean byPolicy) {
             failed = byPolicy;
+            done.complete(null);
+        }
+
+        /** The worker stops by itself because its stream's tail was published under a later lease. */
+        void findsItselfTakenOver() {
+            takenOver = true;
             done.complete(null);
         }
 

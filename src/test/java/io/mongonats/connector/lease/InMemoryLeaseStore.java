@@ -2,21 +2,22 @@ package io.mongonats.connector.lease;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * Lease and member buckets in memory, shared by the replicas of a test, with what the tests rely on from the
  * JetStream KV adapter: compare-and-set on revisions from one growing sequence, keys that expire a TTL after their
- * last write (by the fake time), and listeners told of deletes. Each replica talks to it through its own
- * {@link Client}, which a test can cut off.
+ * last write (by the fake time), listeners told of deletes, and heartbeats told to every listening client as they are
+ * written. Each replica talks to it through its own {@link Client}, which a test can cut off or make deaf.
  */
 final class InMemoryLeaseStore {
 
@@ -28,6 +29,7 @@ final class InMemoryLeaseStore {
     private final Map<String, Entry> leases = new HashMap<>();
     private final Map<String, Long> heartbeats = new HashMap<>();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private final List<Client> clients = new CopyOnWriteArrayList<>();
     private long lastRevision;
 
     InMemoryLeaseStore(FakeTime time, Duration ttl) {
@@ -36,7 +38,9 @@ final class InMemoryLeaseStore {
     }
 
     Client client() {
-        return new Client();
+        Client client = new Client();
+        clients.add(client);
+        return client;
     }
 
     /** Who holds each live key, by key. */
@@ -80,7 +84,25 @@ final class InMemoryLeaseStore {
     /** One replica's connection to the buckets. */
     final class Client implements LeaseStore, Members {
 
+        private final List<Consumer<String>> heartbeatListeners = new CopyOnWriteArrayList<>();
         private volatile boolean cut;
+        private volatile boolean deaf;
+        private volatile Runnable beforeTakeOver = () -> { };
+
+        /** From now on this replica hears no heartbeats, its own included, as with a stalled watch. */
+        void deafen() {
+            deaf = true;
+        }
+
+        /** Hears heartbeats again. */
+        void hearAgain() {
+            deaf = false;
+        }
+
+        /** Runs once just before this replica's next takeover is sent: another replica may act in between. */
+        void beforeNextTakeOver(Runnable action) {
+            beforeTakeOver = action;
+        }
 
         /** From now on every call fails, as when this replica is cut off from NATS. */
         void cut() {
@@ -104,11 +126,21 @@ final class InMemoryLeaseStore {
         }
 
         @Override
-        public Optional<Instant> lastWrite(String key) throws IOException {
+        public OptionalLong takeOver(String key, LeaseRecord record, long seenRevision) throws IOException {
+            reachable();
+            Runnable action = beforeTakeOver;
+            beforeTakeOver = () -> { };
+            action.run();
+            return write(key, record, seenRevision);
+        }
+
+        @Override
+        public Optional<LeaseHolding> holding(String key) throws IOException {
             reachable();
             synchronized (InMemoryLeaseStore.this) {
                 expire();
-                return Optional.ofNullable(leases.get(key)).map(entry -> time.instantAt(entry.writtenNanos()));
+                return Optional.ofNullable(leases.get(key)).map(entry -> new LeaseHolding(
+                        LeaseRecord.fromBytes(entry.value()).holder(), entry.revision(), time.instantAt(entry.writtenNanos())));
             }
         }
 
@@ -138,14 +170,33 @@ final class InMemoryLeaseStore {
             synchronized (InMemoryLeaseStore.this) {
                 heartbeats.put(replicaId, time.nanos());
             }
+            for (Client client : clients) {
+                if (!client.deaf) {
+                    client.heartbeatListeners.forEach(listener -> listener.accept(replicaId));
+                }
+            }
         }
 
         @Override
-        public int liveCount() throws IOException {
+        public Set<String> liveMembers() throws IOException {
             reachable();
             synchronized (InMemoryLeaseStore.this) {
                 expire();
-                return heartbeats.size();
+                return Set.copyOf(heartbeats.keySet());
+            }
+        }
+
+        @Override
+        public void onHeartbeat(Consumer<String> replicaId) throws IOException {
+            reachable();
+            heartbeatListeners.add(replicaId);
+            List<String> stored;
+            synchronized (InMemoryLeaseStore.this) {
+                expire();
+                stored = List.copyOf(heartbeats.keySet());
+            }
+            if (!deaf) {
+                stored.forEach(replicaId);
             }
         }
 

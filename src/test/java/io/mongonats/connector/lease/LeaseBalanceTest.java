@@ -54,7 +54,7 @@ class LeaseBalanceTest {
         assertBalanced(cluster, replicas, specs, "after pod-c died");
         replicas.forEach(replica -> assertEquals(3, replica.held().size(), replica.id));
         dead.workers.created().forEach(worker -> assertFalse(worker.grant.isValid(),
-                "the dead replica's leases lapsed for it before anyone else took them"));
+                "the dead replica's leases have lapsed for it too by now"));
 
         replicas.add(cluster.join("pod-d", specs));
         cluster.rounds(SETTLE);

@@ -19,7 +19,7 @@ import java.util.stream.IntStream;
 final class LeaseCluster {
 
     static final LeaseKeeper.Timings TIMINGS = new LeaseKeeper.Timings(Duration.ofSeconds(10), Duration.ofSeconds(6),
-            Duration.ofSeconds(2), Duration.ofSeconds(5));
+            Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(5));
 
     final FakeTime time = new FakeTime();
     final InMemoryLeaseStore store = new InMemoryLeaseStore(time, TIMINGS.ttl());
@@ -36,9 +36,10 @@ final class LeaseCluster {
                 io.mongonats.connector.config.SnapshotMode.NEVER, io.mongonats.connector.config.MessageFormat.DEFAULT);
     }
 
-    /** A replica that takes part in the rounds from now on; it heartbeats at once, as on start. */
+    /** A replica that takes part in the rounds from now on; it hears heartbeats and heartbeats at once, as on start. */
     Replica join(String id, List<CollectionSpec> specs) {
-        Replica replica = create(id, specs, TIMINGS);
+        Replica replica = new Replica(id, specs, TIMINGS, time);
+        replica.keeper.listen();
         replica.keeper.announce();
         live.add(replica);
         return replica;
@@ -46,18 +47,40 @@ final class LeaseCluster {
 
     /** A replica on its own threads, as in production, for lifecycle tests; the test starts and closes it. */
     Replica create(String id, List<CollectionSpec> specs, LeaseKeeper.Timings timings) {
-        return new Replica(id, specs, timings);
+        return new Replica(id, specs, timings, time);
     }
 
-    /** The replica stops taking part, releasing nothing, as a killed process would. */
+    /**
+     * A replica on its own threads whose deadlines run on the system's monotonic clock, so that heartbeats fall
+     * silent by themselves; the store's keys still expire only when the test moves the fake time.
+     */
+    Replica createOnSystemTime(String id, List<CollectionSpec> specs, LeaseKeeper.Timings timings) {
+        return new Replica(id, specs, timings, Ticker.SYSTEM);
+    }
+
+    /** The replica stops taking part, releasing nothing, as a killed (or paused) process would. */
     void crash(Replica replica) {
         live.remove(replica);
+    }
+
+    /** A paused replica takes part again, as after SIGCONT. */
+    void resume(Replica replica) {
+        live.add(replica);
     }
 
     /** Every live replica heartbeats, then each runs one lease round, in the order they joined. */
     void round() {
         live.forEach(replica -> replica.keeper.announce());
         live.forEach(replica -> replica.keeper.runRound());
+    }
+
+    /** Time passes in heartbeat intervals, every live replica heartbeating after each, as their membership threads do. */
+    void beat(Duration span) {
+        Duration interval = new Silence("any", TIMINGS.takeoverAfter()).heartbeatInterval();
+        for (Duration passed = Duration.ZERO; passed.compareTo(span) < 0; passed = passed.plus(interval)) {
+            time.advance(interval);
+            live.forEach(replica -> replica.keeper.announce());
+        }
     }
 
     /** Rounds a renew interval apart. */
@@ -76,11 +99,11 @@ final class LeaseCluster {
         final List<String> events = new CopyOnWriteArrayList<>();
         final LeaseKeeper keeper;
 
-        private Replica(String id, List<CollectionSpec> specs, LeaseKeeper.Timings timings) {
+        private Replica(String id, List<CollectionSpec> specs, LeaseKeeper.Timings timings, Ticker ticker) {
             this.id = id;
             this.board = new StatusBoard(id);
             this.keeper = new LeaseKeeper(id, specs, client, client, timings, workers, recorder(), board,
-                    time.clock(), time);
+                    time.clock(), ticker);
         }
 
         /** The keys this replica holds, as its status board shows them. */

@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LeaseKeeperLifecycleTest {
 
     private static final LeaseKeeper.Timings QUIET = new LeaseKeeper.Timings(Duration.ofHours(10),
-            Duration.ofHours(6), Duration.ofHours(1), Duration.ofSeconds(10));
+            Duration.ofHours(6), Duration.ofHours(1), Duration.ofHours(4), Duration.ofSeconds(10));
 
     private final LeaseCluster cluster = new LeaseCluster();
     private final List<CollectionSpec> two = LeaseCluster.collections(2);
@@ -74,9 +74,29 @@ class LeaseKeeperLifecycleTest {
     }
 
     @Test
+    void aStandbyOnItsOwnThreadsTakesOverAHolderThatFellSilentLongBeforeItsLeaseCouldExpire() throws Exception {
+        LeaseKeeper.Timings quickTakeover = new LeaseKeeper.Timings(QUIET.ttl(), QUIET.renewDeadline(),
+                QUIET.renewInterval(), Duration.ofMillis(400), QUIET.shutdownTimeout());
+        Replica holder = cluster.createOnSystemTime("pod-a", List.of(two.get(0)), quickTakeover);
+        holder.keeper.start();
+        FakeWorkers.Worker held = holder.workers.awaitStarted();
+        Replica standby = cluster.createOnSystemTime("pod-b", List.of(two.get(0)), quickTakeover);
+        standby.keeper.start();
+
+        holder.client.cut(); // its heartbeats stop; its key would expire only after the fake time moved 10 hours
+
+        FakeWorkers.Worker taker = standby.workers.awaitStarted();
+        assertEquals(Map.of(two.get(0).key(), "pod-b"), cluster.store.holders());
+        assertTrue(taker.grant.epoch() > held.grant.epoch());
+        assertEquals("cdc-lease", taker.createdOn, "taken by the standby's lease loop, woken by its membership thread");
+        standby.keeper.close();
+        holder.keeper.close();
+    }
+
+    @Test
     void aWorkerThatDoesNotDrainWithinTheShutdownTimeoutIsHaltedAndItsLeaseReleased() throws Exception {
         LeaseKeeper.Timings briefShutdown = new LeaseKeeper.Timings(QUIET.ttl(), QUIET.renewDeadline(),
-                QUIET.renewInterval(), Duration.ofMillis(100));
+                QUIET.renewInterval(), QUIET.takeoverAfter(), Duration.ofMillis(100));
         Replica replica = cluster.create("pod-a", List.of(two.get(0)), briefShutdown);
         replica.workers.drainForever();
         replica.keeper.start();

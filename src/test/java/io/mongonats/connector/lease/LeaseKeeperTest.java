@@ -21,15 +21,17 @@ class LeaseKeeperTest {
 
     private static final Duration SECOND = Duration.ofSeconds(1);
     private static final long INTERVAL_NANOS = LeaseCluster.TIMINGS.renewInterval().toNanos();
+    private static final Duration TAKEOVER_AFTER = LeaseCluster.TIMINGS.takeoverAfter();
 
     private final LeaseCluster cluster = new LeaseCluster();
     private final List<CollectionSpec> one = LeaseCluster.collections(1);
     private final String key = one.get(0).key();
 
     @Test
-    void aStandbyThatLosesTheRaceStartsNothingAndAimsItsNextRoundAtTheHoldersExpiry() {
+    void aStandbyThatCannotHearHeartbeatsStartsNothingAndAimsItsNextRoundAtTheHoldersExpiry() {
         Replica holder = cluster.join("pod-a", one);
         Replica standby = cluster.join("pod-b", one);
+        standby.client.deafen(); // it cannot tell a silent holder from its own deafness: the TTL is the backstop
         cluster.round();
 
         assertEquals(Map.of(key, "pod-a"), cluster.store.holders());
@@ -50,6 +52,173 @@ class LeaseKeeperTest {
         assertTrue(standby.workers.latest(key).grant.epoch() > holder.workers.latest(key).grant.epoch(),
                 "a later holder has a larger epoch");
         assertFalse(holder.workers.latest(key).grant.isValid(), "the silent holder's lease lapsed before the takeover");
+    }
+
+    @Test
+    void aHolderNotHeardForTakeoverAfterIsTakenOverLongBeforeItsLeaseExpires() {
+        Replica holder = cluster.join("pod-a", one);
+        Replica standby = cluster.join("pod-b", one);
+        cluster.round();
+        FakeWorkers.Worker paused = holder.workers.latest(key);
+
+        cluster.crash(holder);
+        cluster.beat(TAKEOVER_AFTER.minusMillis(250));
+        cluster.time.advance(Duration.ofMillis(249));
+        cluster.round();
+        assertEquals(Map.of(key, "pod-a"), cluster.store.holders(), "heard 999 ms ago: not silent yet");
+        assertEquals(List.of(), standby.workers.created());
+
+        cluster.time.advance(Duration.ofMillis(1));
+        cluster.round();
+        assertEquals(Map.of(key, "pod-b"), cluster.store.holders(), "taken over 1 s after the last heartbeat, ttl 10 s");
+        FakeWorkers.Worker taker = standby.workers.latest(key);
+        assertTrue(taker.running());
+        assertTrue(taker.grant.epoch() > paused.grant.epoch(), "the new holder has a larger epoch");
+        assertTrue(standby.events.contains("acquired " + key));
+        assertTrue(paused.grant.isValid(), "the paused holder would still publish if it woke now: the stream fence, "
+                + "not the lease, refuses its messages once the new holder has published");
+    }
+
+    @Test
+    void aStandbyThatWasDeafCountsSilenceOnlyFromWhenItHearsItselfAgain() {
+        Replica holder = cluster.join("pod-a", one);
+        Replica standby = cluster.join("pod-b", one);
+        cluster.round();
+        standby.client.deafen();
+        cluster.crash(holder);
+        cluster.time.advance(Duration.ofSeconds(3));
+        cluster.round();
+        assertEquals(Map.of(key, "pod-a"), cluster.store.holders(), "deaf: nobody is silent");
+
+        standby.client.hearAgain();
+        cluster.round();
+        assertEquals(Map.of(key, "pod-a"), cluster.store.holders(), "what it missed while deaf proves nothing");
+
+        cluster.beat(TAKEOVER_AFTER);
+        cluster.round();
+        assertEquals(Map.of(key, "pod-b"), cluster.store.holders());
+    }
+
+    @Test
+    void aHolderThatKeepsHeartbeatingIsNeverTakenOverEarlyEvenWhileItsRenewalsStall() {
+        Replica holder = cluster.join("pod-a", one);
+        Replica standby = cluster.join("pod-b", one);
+        cluster.round();
+        cluster.crash(holder); // its lease loop stalls: no renewal for 5.5 s, but it keeps heartbeating
+        Duration heartbeat = new Silence("pod-a", TAKEOVER_AFTER).heartbeatInterval();
+
+        for (int beat = 1; beat <= 22; beat++) {
+            cluster.time.advance(heartbeat);
+            holder.keeper.announce();
+            cluster.round();
+            assertEquals(Map.of(key, "pod-a"), cluster.store.holders(), "after " + beat * heartbeat.toMillis() + " ms");
+        }
+        assertEquals(List.of(), standby.workers.created(), "the standby never started a worker");
+
+        holder.keeper.runRound();
+        assertTrue(holder.workers.latest(key).running());
+        assertTrue(holder.workers.latest(key).grant.isValid(), "renewed in time, 5.5 s after the last renewal");
+        assertEquals(1, holder.workers.created().size());
+    }
+
+    @Test
+    void aTakeoverThatLosesTheCompareAndSetRaceStartsNothing() {
+        Replica holder = cluster.join("pod-a", one);
+        Replica first = cluster.join("pod-b", one);
+        Replica second = cluster.join("pod-c", one);
+        cluster.round();
+        cluster.crash(holder);
+        cluster.beat(TAKEOVER_AFTER);
+        long seen = cluster.store.revision(key).orElseThrow();
+        second.client.beforeNextTakeOver(() -> {
+            first.keeper.announce();
+            first.keeper.runRound();
+        });
+
+        second.keeper.announce();
+        second.keeper.runRound();
+
+        assertEquals(Map.of(key, "pod-b"), cluster.store.holders(), "pod-b took it between pod-c's read and its write");
+        assertTrue(cluster.store.revision(key).orElseThrow() > seen);
+        assertEquals(List.of(), second.workers.created(), "the loser starts nothing");
+        assertEquals(Set.of(), second.held());
+        assertTrue(first.workers.latest(key).running());
+    }
+
+    @Test
+    void theOldHolderWakingAfterATakeoverLosesTheLeaseAtItsNextRenewalAndStopsPublishing() {
+        Replica holder = cluster.join("pod-a", one);
+        Replica standby = cluster.join("pod-b", one);
+        cluster.round();
+        FakeWorkers.Worker old = holder.workers.latest(key);
+        cluster.crash(holder);
+        cluster.beat(Duration.ofMillis(1_500));
+        cluster.round();
+        assertEquals(Map.of(key, "pod-b"), cluster.store.holders());
+
+        cluster.resume(holder);
+        cluster.round();
+
+        assertTrue(old.haltReason().contains("another replica took it"), old.haltReason());
+        assertFalse(old.grant.isValid(), "the worker's own check refuses every further publish");
+        assertTrue(holder.events.contains("lost " + key));
+        assertEquals(Set.of(), holder.held());
+        assertEquals(1, holder.workers.created().size(), "it does not take the lease back from a live holder");
+        assertEquals(Map.of(key, "pod-b"), cluster.store.holders());
+        assertTrue(standby.workers.latest(key).running());
+    }
+
+    @Test
+    void aWorkerThatFindsALaterHoldersMessagesGivesTheLeaseUpWithoutTouchingTheKey() {
+        Replica holder = cluster.join("pod-a", one);
+        Replica standby = cluster.join("pod-b", one);
+        cluster.round();
+        FakeWorkers.Worker old = holder.workers.latest(key);
+        cluster.crash(holder);
+        cluster.beat(Duration.ofMillis(1_500));
+        cluster.round();
+        assertEquals(Map.of(key, "pod-b"), cluster.store.holders());
+
+        // It wakes with a lease still valid locally, but cannot renew: only its stream tells it it was taken over.
+        cluster.resume(holder);
+        holder.client.cut();
+        assertTrue(old.grant.isValid());
+        old.findsItselfTakenOver();
+        cluster.round();
+
+        assertEquals(Set.of(), holder.held(), "given up at once, not restarted round after round");
+        assertFalse(old.grant.isValid());
+        assertEquals(1, holder.workers.created().size());
+        assertTrue(holder.events.contains("lost " + key));
+        holder.client.restore();
+        cluster.rounds(3);
+        assertEquals(Map.of(key, "pod-b"), cluster.store.holders(), "the later holder's key is left alone");
+        assertEquals(1, holder.workers.created().size(), "nor taken back from the live later holder");
+        assertTrue(standby.workers.latest(key).running());
+    }
+
+    @Test
+    void aConfirmationIsAnsweredByTheNextSuccessfulRenewalOrByTheLossOfTheLease() {
+        Replica holder = cluster.join("pod-a", one);
+        Replica standby = cluster.join("pod-b", one);
+        cluster.round();
+        FakeWorkers.Worker worker = holder.workers.latest(key);
+        var confirmed = worker.grant.confirm();
+        assertFalse(confirmed.isDone(), "no renewal sent since it was asked");
+        cluster.time.advance(Duration.ofMillis(10));
+        cluster.round();
+        assertTrue(confirmed.getNow(false), "a renewal sent after the request succeeded");
+
+        cluster.crash(holder);
+        cluster.beat(Duration.ofMillis(1_500));
+        cluster.round();
+        cluster.resume(holder);
+        var afterTakeover = worker.grant.confirm();
+        assertTrue(worker.grant.isValid(), "still valid locally");
+        cluster.round();
+        assertEquals(Boolean.FALSE, afterTakeover.getNow(null), "the renewal's compare-and-set failed: taken over");
+        assertEquals(Boolean.FALSE, worker.grant.confirm().getNow(null), "a lost lease is never confirmed");
+        assertTrue(standby.workers.latest(key).running());
     }
 
     @Test

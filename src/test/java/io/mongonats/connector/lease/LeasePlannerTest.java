@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,7 +29,7 @@ class LeasePlannerTest {
     private static final List<String> FIVE = List.of("a", "b", "c", "d", "e");
 
     private final LeasePlanner planner = new LeasePlanner("pod-0", Duration.ofSeconds(10), Duration.ofSeconds(6),
-            Duration.ofSeconds(2));
+            Duration.ofSeconds(2), Duration.ofSeconds(1));
 
     @Test
     void takesFreeLeasesUpToTheFairShareStartingAtItsOwnPlace() {
@@ -98,6 +99,20 @@ class LeasePlannerTest {
     }
 
     @Test
+    void givesUpALeaseWhoseWorkerFoundALaterHoldersMessagesWithoutRenewingOrRestartingIt() {
+        Lease takenOver = new Lease("a", 1, NOW, WorkerState.TAKEN_OVER, Intent.KEEP);
+        Lease takenOverWhileHandedOver = new Lease("b", 2, NOW, WorkerState.TAKEN_OVER, Intent.HAND_OVER);
+
+        List<LeaseDecision> plan = planner.plan(round(List.of(takenOver, takenOverWhileHandedOver), List.of("a", "b"), 1));
+
+        assertEquals(2, plan.size(), "neither renewed, restarted, released nor tried again this round: " + plan);
+        for (LeaseDecision decision : plan) {
+            Halt halt = assertInstanceOf(Halt.class, decision);
+            assertTrue(halt.why().contains("taken over"), halt.why());
+        }
+    }
+
+    @Test
     void releasesALeaseBeingHandedOverOnlyOnceItsWorkerHasStopped() {
         Lease draining = new Lease("a", 1, NOW, WorkerState.RUNNING, Intent.HAND_OVER);
         Lease drained = new Lease("b", 2, NOW, WorkerState.STOPPED, Intent.HAND_OVER);
@@ -140,6 +155,38 @@ class LeasePlannerTest {
         LeaseRound draining = new LeaseRound(NOW, List.of(new Lease("a", 1, NOW, WorkerState.RUNNING, Intent.RETIRE),
                 new Lease("b", 2, NOW, WorkerState.STOPPED, Intent.RETIRE)), FIVE, 1, true, true);
         assertEquals(List.of(new Renew("a"), new Release("b", "shutting down")), planner.plan(draining));
+    }
+
+    @Test
+    void aReplicaNotHeardForTakeoverAfterCountsNoMoreAndItsLeasesAreTakenOver() {
+        Map<String, Long> heard = Map.of("pod-0", NOW, "pod-1", NOW - SECOND, "pod-2", NOW - SECOND / 4);
+        LeaseRound round = new LeaseRound(NOW, List.of(held("a", 1)), List.of("a", "b", "c"), 3, true, false, heard);
+
+        assertEquals(Set.of("pod-1"), planner.silent(round));
+        Acquire acquire = assertInstanceOf(Acquire.class, planner.plan(round).get(1));
+        assertEquals(1, acquire.wanted(), "two live replicas left: a share of ceil(3 / 2) = 2, one held");
+        assertEquals(Set.of("pod-1"), acquire.silent(), "pod-1's lease is taken over, pod-2's is not");
+    }
+
+    @Test
+    void aReplicaHeardWithinTakeoverAfterIsNotSilentHoweverLongAgoItsLeasesWereRenewed() {
+        Map<String, Long> heard = Map.of("pod-0", NOW, "pod-1", NOW - SECOND + 1);
+        LeaseRound round = new LeaseRound(NOW, List.of(held("a", 1)), List.of("a", "b"), 2, true, false, heard);
+
+        assertEquals(Set.of(), planner.silent(round));
+        assertEquals(List.of(new Renew("a")), planner.plan(round), "its fair share held, it takes nothing");
+    }
+
+    @Test
+    void aReplicaThatHasNotHeardItselfFindsNobodySilent() {
+        Map<String, Long> deaf = Map.of("pod-0", NOW - SECOND, "pod-1", NOW - 5 * SECOND);
+        Map<String, Long> neverHeardItself = Map.of("pod-1", NOW - 5 * SECOND);
+
+        for (Map<String, Long> heard : List.of(deaf, neverHeardItself)) {
+            LeaseRound round = new LeaseRound(NOW, List.of(held("a", 1)), List.of("a", "b"), 2, true, false, heard);
+            assertEquals(Set.of(), planner.silent(round), heard.toString());
+            assertEquals(List.of(new Renew("a")), planner.plan(round), "it waits for the TTL: " + heard);
+        }
     }
 
     @Test

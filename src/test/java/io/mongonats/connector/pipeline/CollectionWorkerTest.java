@@ -1,6 +1,7 @@
 package io.mongonats.connector.pipeline;
 
 import io.mongonats.connector.checkpoint.Checkpoint;
+import io.mongonats.connector.checkpoint.LeaseStamp;
 import io.mongonats.connector.config.CollectionSpec;
 import io.mongonats.connector.config.SnapshotMode;
 import io.mongonats.connector.pipeline.FakePorts.TestChange;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
@@ -114,6 +116,89 @@ class CollectionWorkerTest {
         assertEquals(StartAt.resumeAfter("foreign-5"), source.opens.get(1),
                 "the worker resumes after whatever the stream's last message says");
         assertEquals(6, sink.stored.size(), "nothing stored after the foreign message but by the fence");
+    }
+
+    @Test
+    void aWorkerWhoseLeaseWasTakenOverPublishesNothingAfterTheLaterHoldersMessages() throws Exception {
+        feed(1, 5);
+        start(FakePorts.SPEC, FakePorts.mapper());
+        Await.until(WAIT, "5 changes stored", () -> sink.stored.size() == 5);
+        // A standby took the lease over early (this worker's local lease is still valid) and published first.
+        sink.foreignStamp = new LeaseStamp("r2", FakePorts.Lease.EPOCH + 4);
+        sink.foreignToAppend.set(1);
+        feed(6, 8);
+        running.get(10, TimeUnit.SECONDS);
+
+        assertEquals(6, sink.stored.size(), "nothing stored after the later holder's message");
+        assertEquals("foreign-5", sink.stored.getLast().messageId());
+        assertEquals(1, source.opens.size(), "the worker did not resume after the later holder's message");
+        assertTrue(worker.takenOver(), "the lease keeper is told the lease is gone");
+        assertFalse(worker.failed());
+        assertEquals(WorkerStatus.State.STOPPED, status().state());
+        assertEquals("lease taken over by r2 at epoch 11 (this worker's epoch is 7)", status().reason());
+    }
+
+    @Test
+    void aWorkerStartingUnderAnOlderLeaseThanTheStreamsLastMessageHaltsAtOnce() throws Exception {
+        sink.stored.add(new OutboundMessage("shop.orders.insert", "t00000", new MessageHeaders()
+                .add("Cdc-Operation", "insert").add("Cdc-Replica", "r1").add("Cdc-Lease-Epoch", "8"), new byte[0], false));
+        feed(1, 2);
+        start(FakePorts.SPEC, FakePorts.mapper()).get(10, TimeUnit.SECONDS);
+
+        assertEquals(1, sink.stored.size(), "the worker published nothing");
+        assertTrue(source.opens.isEmpty(), "nor opened the change stream");
+        assertTrue(worker.takenOver(), "a later epoch of the same replica supersedes it too");
+    }
+
+    @Test
+    void aNewHolderBeatenByTheFormerHoldersLastPublishResumesAfterIt() throws Exception {
+        feed(1, 5);
+        start(FakePorts.SPEC, FakePorts.mapper());
+        Await.until(WAIT, "5 changes stored", () -> sink.stored.size() == 5);
+        // The former holder (an older epoch) got one more message in before this worker's next publish.
+        sink.foreignStamp = new LeaseStamp("r0", FakePorts.Lease.EPOCH - 3);
+        sink.foreignToAppend.set(1);
+        feed(6, 6);
+        Await.until(WAIT, "the fence refused a publish and the worker re-read the tail", () -> sink.refused.get() == 1
+                && source.opens.size() == 2);
+        assertEquals(StartAt.resumeAfter("foreign-5"), source.opens.get(1));
+        feed(7, 7);
+        Await.until(WAIT, "the next change stored after the former holder's message", () -> sink.stored.size() == 7);
+        assertEquals("t00007", sink.stored.getLast().messageId());
+        assertFalse(worker.takenOver());
+    }
+
+    @Test
+    void afterAnOutOfStepPublishTheWorkerReadsTheTailAgainOnlyOnceItsLeaseIsConfirmed() throws Exception {
+        feed(1, 5);
+        start(FakePorts.SPEC, FakePorts.mapper());
+        Await.until(WAIT, "5 changes stored", () -> sink.stored.size() == 5);
+        CompletableFuture<Boolean> confirmation = new CompletableFuture<>();
+        lease.confirmation = confirmation;
+        // Unstamped: the tail alone cannot tell whether a later holder published.
+        sink.foreignToAppend.set(1);
+        feed(6, 6);
+        Await.until(WAIT, "the worker asked for its lease to be confirmed", () -> lease.confirmations.get() == 1);
+        assertEquals(1, source.opens.size(), "no new session before the confirmation");
+        confirmation.complete(true);
+        Await.until(WAIT, "a new session after the confirmation", () -> source.opens.size() == 2);
+        assertFalse(worker.takenOver());
+    }
+
+    @Test
+    void aLeaseLostBeforeItIsConfirmedStopsTheWorkerWithoutReadingTheTailAgain() throws Exception {
+        feed(1, 5);
+        start(FakePorts.SPEC, FakePorts.mapper());
+        Await.until(WAIT, "5 changes stored", () -> sink.stored.size() == 5);
+        lease.confirmation = CompletableFuture.completedFuture(false);
+        sink.foreignToAppend.set(1);
+        feed(6, 8);
+        running.get(10, TimeUnit.SECONDS);
+
+        assertEquals(1, source.opens.size());
+        assertEquals(6, sink.stored.size());
+        assertTrue(status().reason().contains("lease lost"), status().reason());
+        assertFalse(worker.failed());
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.mongonats.connector.checkpoint.Checkpoint;
 import io.mongonats.connector.checkpoint.CheckpointStore;
 import io.mongonats.connector.checkpoint.StreamTail;
 import io.mongonats.connector.checkpoint.Gap;
+import io.mongonats.connector.checkpoint.LeaseStamp;
 import io.mongonats.connector.checkpoint.SnapshotProgress;
 import io.mongonats.connector.message.Positions;
 import io.mongonats.connector.config.CollectionSpec;
@@ -90,6 +91,8 @@ final class FakePorts {
         final AtomicInteger refused = new AtomicInteger();
         /** Another publisher's messages, appended before the next publish of ours. */
         final AtomicInteger foreignToAppend = new AtomicInteger();
+        /** The lease the foreign messages say they were published under; none when null. */
+        volatile LeaseStamp foreignStamp;
         volatile boolean unreachable;
 
         @Override
@@ -110,8 +113,13 @@ final class FakePorts {
                 throw new SinkException("no responders", null);
             }
             for (int i = foreignToAppend.getAndSet(0); i > 0; i--) {
-                stored.add(new OutboundMessage("shop.orders.insert", "foreign-" + stored.size(),
-                        new MessageHeaders().add("Cdc-Operation", "insert"), new byte[0], false));
+                MessageHeaders headers = new MessageHeaders().add("Cdc-Operation", "insert");
+                LeaseStamp stamp = foreignStamp;
+                if (stamp != null) {
+                    headers.add("Cdc-Replica", stamp.replica()).add("Cdc-Lease-Epoch", Long.toString(stamp.epoch()));
+                }
+                stored.add(new OutboundMessage("shop.orders.insert", "foreign-" + stored.size(), headers, new byte[0],
+                        false));
             }
             if (expectedLastSequence != stored.size()) {
                 refused.incrementAndGet();
@@ -184,16 +192,28 @@ final class FakePorts {
     }
 
     static final class Lease implements LeaseGrant {
+        static final String REPLICA = "r1";
+        static final long EPOCH = 7;
         final AtomicBoolean valid = new AtomicBoolean(true);
+        /** The answer to the next confirmations; null to answer at once with whether the lease is valid. */
+        volatile CompletableFuture<Boolean> confirmation;
+        final AtomicInteger confirmations = new AtomicInteger();
+
+        @Override
+        public CompletableFuture<Boolean> confirm() {
+            confirmations.incrementAndGet();
+            CompletableFuture<Boolean> answer = confirmation;
+            return answer != null ? answer : CompletableFuture.completedFuture(valid.get());
+        }
 
         @Override
         public String replicaId() {
-            return "r1";
+            return REPLICA;
         }
 
         @Override
         public long epoch() {
-            return 7;
+            return EPOCH;
         }
 
         @Override
@@ -222,7 +242,8 @@ final class FakePorts {
 
     static MessageMapper<TestChange> mapper() {
         return (change, after, maxPayload) -> {
-            MessageHeaders headers = new MessageHeaders().add("Cdc-Operation", change.operationType());
+            MessageHeaders headers = new MessageHeaders().add("Cdc-Operation", change.operationType())
+                    .add("Cdc-Replica", Lease.REPLICA).add("Cdc-Lease-Epoch", Long.toString(Lease.EPOCH));
             if (change.documentKeyId() != null) {
                 headers.add("Key", change.documentKeyId());
             }
