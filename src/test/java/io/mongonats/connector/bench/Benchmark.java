@@ -27,7 +27,7 @@ import java.util.Set;
  * <p>System properties: {@code bench.scenarios} (comma-separated, default
  * {@code sustained,catchup,latency,tuning,failover}; {@code formats} compares the json and bson encodings,
  * {@code json} the JSON encoder against the library's JsonWriter path in this JVM (no servers),
- * {@code snapshot} the snapshot rate beside a raw find(), {@code profile} adds a JFR recording of the sustained
+ * {@code snapshot} the snapshot rate beside a raw find(), {@code pauses} the cost of a frozen holder, {@code profile} adds a JFR recording of the sustained
  * scenario), {@code bench.dir} (scratch directory, default {@code target/bench}), {@code bench.scale}
  * (multiplies event counts, durations and trials; default 1, for a quick smoke run use 0.1).
  */
@@ -213,11 +213,16 @@ public final class Benchmark {
         if (scenarios.contains("failover")) {
             report.table("Failover, 3 replicas of one collection, lease ttl 10 s and takeover-after 1 s (defaults), writer at 400 events/s",
                     "stop", "trials", "median takeover ms", "max takeover ms", "all trials ms");
-            for (Failover.Result result : new Failover(workDir, startToReady).run(Math.max(1, (int) Math.round(5 * scale)), 400, PRODUCTION_FLAGS)) {
+            Failover.Run failover = new Failover(workDir, startToReady).run(Math.max(1, (int) Math.round(10 * scale)), 400, PRODUCTION_FLAGS);
+            for (Failover.Result result : failover.results()) {
                 double[] ms = result.takeoverMillis();
                 report.row(report.lastTable(), result.kind(), ms.length, Report.fixed(Percentiles.median(ms), 0),
                         Report.fixed(Percentiles.of(ms).max(), 0), Arrays.stream(ms).mapToObj(v -> Report.fixed(v, 0)).toList());
             }
+            report.note("failover: " + failover.check());
+        }
+        if (scenarios.contains("pauses")) {
+            TakeoverCost.addTo(report, workDir, startToReady, scale, PRODUCTION_FLAGS);
         }
         if (scenarios.contains("snapshot")) {
             new SnapshotRate(workDir, startToReady).report(report, scale, PRODUCTION_FLAGS);

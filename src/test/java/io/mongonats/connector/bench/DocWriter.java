@@ -16,7 +16,7 @@ import com.mongodb.client.MongoCollection;
  * Inserts {@code {_id: n, n: n, wt: nanoTime, pad: "xx…"}} documents of a fixed BSON size into one collection,
  * {@code n} counting up from 0. {@code wt} is this JVM's {@link System#nanoTime()} just before the insert
  * command is sent, so that a consumer in the same JVM can compute write-to-receipt latency.
- * Used by one thread at a time.
+ * Used by one thread at a time; {@link #nextN()} may be read by any.
  */
 final class DocWriter {
 
@@ -24,7 +24,7 @@ final class DocWriter {
 
     private final MongoCollection<Document> collection;
     private final String padding;
-    private long nextN;
+    private volatile long nextN;
 
     DocWriter(MongoCollection<Document> collection, int documentBytes) {
         this.collection = collection;

@@ -15,8 +15,8 @@ import io.nats.client.impl.Headers;
 /**
  * An ordered push consumer on one collection's stream, in this JVM. For each message it reads
  * {@code fullDocument.n} and {@code fullDocument.wt} straight from the relaxed Extended JSON bytes (no parse),
- * keeps the highest {@code n} and when it arrived, optionally records write-to-receipt latencies, and notes
- * each change of the {@code Cdc-Replica} header. Callbacks run on the dispatcher's single thread.
+ * keeps the highest {@code n} and when it arrived, tallies every {@code n} in {@link Receipts}, optionally records
+ * write-to-receipt latencies, and notes each change of the {@code Cdc-Replica} header. Callbacks run on the dispatcher's single thread.
  */
 final class EventConsumer implements AutoCloseable {
 
@@ -33,6 +33,7 @@ final class EventConsumer implements AutoCloseable {
     private final Dispatcher dispatcher;
     private final JetStreamSubscription subscription;
     private final List<ReplicaChange> replicaChanges = new ArrayList<>();
+    private final Receipts receipts = new Receipts();
     private volatile long count;
     private volatile long maxN = -1;
     private volatile long maxNArrivedNanos;
@@ -59,6 +60,7 @@ final class EventConsumer implements AutoCloseable {
             firstArrivedNanos = now;
         }
         count++;
+        receipts.record(n);
         if (n > maxN) {
             maxN = n;
             maxNArrivedNanos = now;
@@ -115,6 +117,26 @@ final class EventConsumer implements AutoCloseable {
     synchronized double[] latenciesMillis() {
         recordFromN = Long.MAX_VALUE;
         return java.util.Arrays.copyOf(latencies, latencyCount);
+    }
+
+    /** Every document received so far, by {@code n}. */
+    Receipts receipts() {
+        return receipts;
+    }
+
+    /** How many times the publishing replica changed, the first publisher included. */
+    int replicaChanges() {
+        synchronized (replicaChanges) {
+            return replicaChanges.size();
+        }
+    }
+
+    /** The publishing replicas in stream order, from the {@code from}-th change on (0 is the first publisher). */
+    List<String> replicasSince(int from) {
+        synchronized (replicaChanges) {
+            return replicaChanges.subList(Math.min(from, replicaChanges.size()), replicaChanges.size()).stream()
+                    .map(ReplicaChange::replica).toList();
+        }
     }
 
     /** The replica that published the latest message, or null. */
