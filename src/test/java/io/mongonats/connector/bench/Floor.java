@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
+import io.nats.client.impl.Headers;
 
 /**
  * Runs {@link FloorLoop} in a JVM of its own on changes already in the oplog, and measures its CPU from /proc
@@ -33,7 +34,9 @@ final class Floor {
         JetStreamManagement management = nats.jetStreamManagement();
         String stream = management.getStreamNames(subjectPrefix + ".>").get(0);
         long last = management.getStreamInfo(stream).getStreamState().getLastSequence();
-        return management.getMessage(stream, last).getHeaders().getFirst("Cdc-Resume-Token");
+        Headers headers = management.getMessage(stream, last).getHeaders();
+        String token = headers.getFirst("Cdc-Resume-Token");
+        return token != null ? token : headers.getFirst("Nats-Msg-Id"); // builds before issue 12: the id is the token
     }
 
     /**
