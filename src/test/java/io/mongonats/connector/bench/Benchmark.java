@@ -15,6 +15,7 @@ import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 
@@ -29,7 +30,9 @@ import java.util.Set;
  * {@code json} the JSON encoder against the library's JsonWriter path in this JVM (no servers),
  * {@code snapshot} the snapshot rate beside a raw find(), {@code pauses} the cost of a frozen holder, {@code profile} adds a JFR recording of the sustained
  * scenario), {@code bench.dir} (scratch directory, default {@code target/bench}), {@code bench.scale}
- * (multiplies event counts, durations and trials; default 1, for a quick smoke run use 0.1).
+ * (multiplies event counts, durations and trials; default 1, for a quick smoke run use 0.1), {@code bench.before.jar}
+ * (an earlier build's quarkus-run.jar: sustained, catchup, latency and failover then measure it beside this one, case
+ * by case; see {@link Build}).
  */
 public final class Benchmark {
 
@@ -109,10 +112,14 @@ public final class Benchmark {
         Report report = new Report();
         List<Double> startToReady = new ArrayList<>();
         Throughput.Result small = null;
+        List<Build> builds = Build.fromProperties(PRODUCTION_FLAGS);
+        for (Build build : builds) {
+            report.note("build " + build.name() + ": " + build.jar() + ", connector flags " + String.join(" ", build.flags()));
+        }
 
         if (scenarios.contains("sustained")) {
-            report.table("Sustained throughput with a concurrent writer (connector: " + String.join(" ", PRODUCTION_FLAGS) + ")",
-                    "documents", "collections", "events", "writer alone writes/s", "raw change-stream read/s",
+            report.table("Sustained throughput with a concurrent writer (connector flags in the build table)",
+                    "build", "documents", "collections", "events", "writer alone writes/s", "raw change-stream read/s",
                     "raw JetStream publish/s", "connector events/s", "ratio to the smaller baseline",
                     "connector CPU s / 100k events", "of which JIT compilers", "connector peak RSS MB");
             Throughput throughput = new Throughput(workDir, startToReady);
@@ -120,17 +127,19 @@ public final class Benchmark {
                 for (int collections : new int[] {1, 4}) {
                     long warmUp = (long) ((bytes == 300 ? 25_000 : 10_000) * scale);
                     long count = (long) ((bytes == 300 ? 60_000 : 20_000) * scale);
-                    Throughput.Result result = throughput.run("s" + bytes + "x" + collections, bytes, collections,
-                            warmUp, count, PRODUCTION_FLAGS);
-                    if (bytes == 300 && collections == 1) {
-                        small = result;
+                    for (Build build : builds) {
+                        Throughput.Result result = build.run(() -> throughput.run("s" + bytes + "x" + collections,
+                                bytes, collections, warmUp, count, build.jvmFlags()));
+                        if (bytes == 300 && collections == 1 && !build.earlier()) {
+                            small = result;
+                        }
+                        report.row(report.lastTable(), build.name(), bytes == 300 ? "300 B" : "4 KB", collections, count,
+                                Report.rate(result.writerRate()), Report.rate(result.rawRead()), Report.rate(result.rawPublish()),
+                                Report.rate(result.connector()),
+                                Report.fixed(result.connector() / Math.min(result.rawRead(), result.rawPublish()), 2),
+                                Report.fixed(result.cpuPer100k(), 1), Report.fixed(result.jitPer100k(), 1),
+                                Report.fixed(result.peakRssMb(), 0));
                     }
-                    report.row(report.lastTable(), bytes == 300 ? "300 B" : "4 KB", collections, count,
-                            Report.rate(result.writerRate()), Report.rate(result.rawRead()), Report.rate(result.rawPublish()),
-                            Report.rate(result.connector()),
-                            Report.fixed(result.connector() / Math.min(result.rawRead(), result.rawPublish()), 2),
-                            Report.fixed(result.cpuPer100k(), 1), Report.fixed(result.jitPer100k(), 1),
-                            Report.fixed(result.peakRssMb(), 0));
                 }
             }
         }
@@ -141,17 +150,24 @@ public final class Benchmark {
             new Formats(workDir, startToReady).report(report, scale, PRODUCTION_FLAGS);
         }
         if (scenarios.contains("catchup")) {
-            List<CatchUp.Result> results = new ArrayList<>();
+            List<Map.Entry<Build, CatchUp.Result>> results = new ArrayList<>();
             for (String encoding : List.of("json", "bson")) {
-                results.add(new CatchUp(workDir, startToReady).run((long) (100_000 * scale), 300, PRODUCTION_FLAGS, encoding));
+                for (Build build : builds) {
+                    if (build.earlier() && !encoding.equals("json")) {
+                        continue; // the earlier build publishes JSON only
+                    }
+                    results.add(Map.entry(build, build.run(() -> new CatchUp(workDir, startToReady)
+                            .run((long) (100_000 * scale), 300, build.jvmFlags(), encoding))));
+                }
             }
             report.table("Catch-up of a backlog (300 B documents, written while no connector ran)",
-                    "encoding", "backlog events", "writer wrote/s", "raw change-stream read/s", "raw JetStream publish/s",
+                    "build", "encoding", "backlog events", "writer wrote/s", "raw change-stream read/s", "raw JetStream publish/s",
                     "connector events/s", "ratio to the smaller baseline", "process start to caught up s",
                     "connector CPU s / 100k events", "connector peak RSS MB");
             double publish = small == null ? Double.NaN : small.rawPublish();
-            for (CatchUp.Result result : results) {
-                report.row(report.lastTable(), result.encoding(), result.backlog(), Report.rate(result.writerRate()),
+            for (Map.Entry<Build, CatchUp.Result> run : results) {
+                CatchUp.Result result = run.getValue();
+                report.row(report.lastTable(), run.getKey().name(), result.encoding(), result.backlog(), Report.rate(result.writerRate()),
                         Report.rate(result.rawRead()), small == null ? "n/a (run sustained)" : Report.rate(publish),
                         Report.rate(result.connector()),
                         Report.fixed(result.connector() / (small == null ? result.rawRead() : Math.min(result.rawRead(), publish)), 2),
@@ -159,32 +175,39 @@ public final class Benchmark {
                         Report.fixed(result.peakRssMb(), 0));
             }
             report.table("The floor: the same backlog read and published by the client libraries alone (FloorLoop, own JVM: "
-                            + String.join(" ", Floor.JVM_FLAGS) + "); CPU from /proc after the first quarter (JIT warm-up)",
-                    "encoding", "changes measured", "floor changes/s", "floor CPU us / change", "connector CPU us / change",
-                    "connector / floor CPU", "target ratio");
-            for (CatchUp.Result result : results) {
+                            + String.join(" ", Floor.JVM_FLAGS) + "); CPU from /proc after the first quarter of the backlog;"
+                            + " \"without JIT\" leaves out the JIT compilers' threads, still busy after that quarter",
+                    "build", "encoding", "changes measured", "floor changes/s", "floor CPU us / change (JIT)",
+                    "connector CPU us / change (JIT)", "connector / floor CPU", "without JIT", "target ratio");
+            for (Map.Entry<Build, CatchUp.Result> run : results) {
+                CatchUp.Result result = run.getValue();
                 Floor.Result floor = result.floor();
-                double connectorMicros = result.warmCpuMicros();
-                report.row(report.lastTable(), result.encoding(), floor.changes(), Report.rate(floor.rate()),
-                        Report.fixed(floor.cpuMicrosPerChange(), 1), Report.fixed(connectorMicros, 1),
-                        Report.fixed(connectorMicros / floor.cpuMicrosPerChange(), 2),
+                double connector = result.warmCpuMicros();
+                double floorCpu = floor.cpuMicrosPerChange();
+                report.row(report.lastTable(), run.getKey().name(), result.encoding(), floor.changes(), Report.rate(floor.rate()),
+                        Report.fixed(floorCpu, 1) + " (" + Report.fixed(floor.jitMicrosPerChange(), 1) + ")",
+                        Report.fixed(connector, 1) + " (" + Report.fixed(result.warmJitMicros(), 1) + ")",
+                        Report.fixed(connector / floorCpu, 2),
+                        Report.fixed((connector - result.warmJitMicros()) / (floorCpu - floor.jitMicrosPerChange()), 2),
                         result.encoding().equals("json") ? "1.3" : "1.15");
             }
         }
         if (scenarios.contains("latency")) {
             report.table("End-to-end latency, write to consumer receipt (300 B documents, one collection)",
-                    "target events/s", "achieved writes/s", "samples", "p50 ms", "p99 ms", "p99.9 ms", "max ms",
+                    "build", "target events/s", "achieved writes/s", "samples", "p50 ms", "p99 ms", "p99.9 ms", "max ms",
                     "connector's share: read to ack p50 ms", "p99 ms (bucket bound)", "connector CPU s / 100k events", "connector peak RSS MB", "connector JVM flags");
             Latency latency = new Latency(workDir, startToReady);
             for (double rate : new double[] {1000, 5000}) {
-                Latency.Result result = latency.run("lat" + (int) rate, rate, Duration.ofSeconds(3),
-                        Latency.seconds((rate == 1000 ? 15 : 12) * scale), 300, PRODUCTION_FLAGS);
-                latencyRow(report, result, PRODUCTION_FLAGS);
+                for (Build build : builds) {
+                    Latency.Result result = build.run(() -> latency.run("lat" + (int) rate, rate, Duration.ofSeconds(3),
+                            Latency.seconds((rate == 1000 ? 15 : 12) * scale), 300, build.jvmFlags()));
+                    latencyRow(report, build.name(), result, build.flags());
+                }
             }
         }
         if (scenarios.contains("tuning")) {
             report.table("JVM flags at 5,000 events/s (300 B, one collection, 10 s measured)",
-                    "target events/s", "achieved writes/s", "samples", "p50 ms", "p99 ms", "p99.9 ms", "max ms",
+                    "build", "target events/s", "achieved writes/s", "samples", "p50 ms", "p99 ms", "p99.9 ms", "max ms",
                     "connector's share: read to ack p50 ms", "p99 ms (bucket bound)", "connector CPU s / 100k events", "connector peak RSS MB", "connector JVM flags");
             Latency latency = new Latency(workDir, startToReady);
             int variant = 0;
@@ -203,23 +226,26 @@ public final class Benchmark {
                 try {
                     Latency.Result result = latency.run("tune" + variant++, 5000, Duration.ofSeconds(3),
                             Latency.seconds(10 * scale), 300, flags);
-                    latencyRow(report, result, flags);
+                    latencyRow(report, "after", result, flags);
                 } catch (Exception | AssertionError e) {
-                    report.row(report.lastTable(), "5,000", "failed: " + e.getMessage().lines().findFirst().orElse(""),
+                    report.row(report.lastTable(), "after", "5,000", "failed: " + e.getMessage().lines().findFirst().orElse(""),
                             "", "", "", "", "", "", "", "", "", String.join(" ", flags));
                 }
             }
         }
         if (scenarios.contains("failover")) {
             report.table("Failover, 3 replicas of one collection, lease ttl 10 s and takeover-after 1 s (defaults), writer at 400 events/s",
-                    "stop", "trials", "median takeover ms", "max takeover ms", "all trials ms");
-            Failover.Run failover = new Failover(workDir, startToReady).run(Math.max(1, (int) Math.round(10 * scale)), 400, PRODUCTION_FLAGS);
-            for (Failover.Result result : failover.results()) {
-                double[] ms = result.takeoverMillis();
-                report.row(report.lastTable(), result.kind(), ms.length, Report.fixed(Percentiles.median(ms), 0),
-                        Report.fixed(Percentiles.of(ms).max(), 0), Arrays.stream(ms).mapToObj(v -> Report.fixed(v, 0)).toList());
+                    "build", "stop", "trials", "median takeover ms", "max takeover ms", "all trials ms");
+            for (Build build : builds) {
+                Failover.Run failover = build.run(() -> new Failover(workDir, startToReady)
+                        .run(Math.max(1, (int) Math.round(10 * scale)), 400, build.jvmFlags()));
+                for (Failover.Result result : failover.results()) {
+                    double[] ms = result.takeoverMillis();
+                    report.row(report.lastTable(), build.name(), result.kind(), ms.length, Report.fixed(Percentiles.median(ms), 0),
+                            Report.fixed(Percentiles.of(ms).max(), 0), Arrays.stream(ms).mapToObj(v -> Report.fixed(v, 0)).toList());
+                }
+                report.note("failover (" + build.name() + "): " + failover.check());
             }
-            report.note("failover: " + failover.check());
         }
         if (scenarios.contains("pauses")) {
             TakeoverCost.addTo(report, workDir, startToReady, scale, PRODUCTION_FLAGS);
@@ -280,9 +306,9 @@ public final class Benchmark {
         }
     }
 
-    private static void latencyRow(Report report, Latency.Result result, List<String> flags) {
+    private static void latencyRow(Report report, String build, Latency.Result result, List<String> flags) {
         Percentiles p = result.millis();
-        report.row(report.lastTable(), Report.rate(result.rate()), Report.rate(result.achievedRate()), p.count(),
+        report.row(report.lastTable(), build, Report.rate(result.rate()), Report.rate(result.achievedRate()), p.count(),
                 Report.fixed(p.p50(), 1), Report.fixed(p.p99(), 1), Report.fixed(p.p999(), 1), Report.fixed(p.max(), 1),
                 Report.fixed(result.ownShare().quantileMillis(0.5), 2), Report.fixed(result.ownShare().quantileMillis(0.99), 2),
                 Report.fixed(result.cpuPer100k(), 1), Report.fixed(result.peakRssMb(), 0),

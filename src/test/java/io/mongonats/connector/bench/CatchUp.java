@@ -20,7 +20,7 @@ final class CatchUp {
      */
     record Result(String encoding, long backlog, double writerRate, double rawRead, double connector,
                   double startToCaughtUpSeconds, double cpuPer100k, double peakRssMb, double warmCpuMicros,
-                  Floor.Result floor) {
+                  double warmJitMicros, Floor.Result floor) {
     }
 
     private final Path workDir;
@@ -79,13 +79,16 @@ final class CatchUp {
         Await.until(Duration.ofMinutes(3), "the connector publishes a quarter of the backlog", () -> consumer.maxN() >= warmUpEnd);
         long warmFrom = consumer.maxN();
         double cpuWarm = ProcStats.cpuSeconds(second.pid());
+        double jitWarm = ProcStats.compilerSeconds(ProcStats.cpuSecondsByThread(second.pid()));
         Rig.awaitCaughtUp(writer, consumer, Duration.ofMinutes(3));
         double cpuAtEnd = ProcStats.cpuSeconds(second.pid());
+        double jitAtEnd = ProcStats.compilerSeconds(ProcStats.cpuSecondsByThread(second.pid()));
         double cpu = cpuAtEnd - cpuAtReady;
         double warmCpuMicros = (cpuAtEnd - cpuWarm) / (expected - 1 - warmFrom) * 1e6;
+        double warmJitMicros = (jitAtEnd - jitWarm) / (expected - 1 - warmFrom) * 1e6;
         double seconds = (consumer.maxNArrivedNanos() - consumer.firstArrivedNanos()) / 1e9;
         return new Result(encoding, backlog, writerRate, rawRead, backlog / seconds,
                 (consumer.maxNArrivedNanos() - processStart) / 1e9, cpu / backlog * 100_000,
-                ProcStats.peakRssMb(second.pid()), warmCpuMicros, floor);
+                ProcStats.peakRssMb(second.pid()), warmCpuMicros, warmJitMicros, floor);
     }
 }

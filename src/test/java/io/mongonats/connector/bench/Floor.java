@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
+import io.nats.client.impl.Headers;
 
 /**
  * Runs {@link FloorLoop} in a JVM of its own on changes already in the oplog, and measures its CPU from /proc
@@ -22,7 +23,8 @@ final class Floor {
     static final List<String> JVM_FLAGS = List.of("-XX:+UseSerialGC", "-Xmx512m");
 
     /** Measured over the changes after the warm-up. */
-    record Result(long changes, double rate, double cpuMicrosPerChange) {
+    /** {@code jitMicrosPerChange}: the part of {@code cpuMicrosPerChange} spent by the JIT compilers' threads. */
+    record Result(long changes, double rate, double cpuMicrosPerChange, double jitMicrosPerChange) {
     }
 
     private Floor() {
@@ -33,7 +35,9 @@ final class Floor {
         JetStreamManagement management = nats.jetStreamManagement();
         String stream = management.getStreamNames(subjectPrefix + ".>").get(0);
         long last = management.getStreamInfo(stream).getStreamState().getLastSequence();
-        return management.getMessage(stream, last).getHeaders().getFirst("Cdc-Resume-Token");
+        Headers headers = management.getMessage(stream, last).getHeaders();
+        String token = headers.getFirst("Cdc-Resume-Token");
+        return token != null ? token : headers.getFirst("Nats-Msg-Id"); // builds before issue 12: the id is the token
     }
 
     /**
@@ -59,12 +63,14 @@ final class Floor {
             in.flush();
             expect(out, "WARM");
             double cpuBefore = ProcStats.cpuSeconds(process.pid());
+            double jitBefore = ProcStats.compilerSeconds(ProcStats.cpuSecondsByThread(process.pid()));
             in.write("GO\n");
             in.flush();
             String[] done = expect(out, "DONE").split(" ");
             double cpu = ProcStats.cpuSeconds(process.pid()) - cpuBefore;
+            double jit = ProcStats.compilerSeconds(ProcStats.cpuSecondsByThread(process.pid())) - jitBefore;
             long changes = Long.parseLong(done[1]);
-            return new Result(changes, changes / (Long.parseLong(done[2]) / 1e9), cpu / changes * 1e6);
+            return new Result(changes, changes / (Long.parseLong(done[2]) / 1e9), cpu / changes * 1e6, jit / changes * 1e6);
         } finally {
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 process.destroyForcibly();

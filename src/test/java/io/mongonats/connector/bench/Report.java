@@ -63,7 +63,11 @@ final class Report {
         return String.format(Locale.ROOT, "%,.0f", perSecond);
     }
 
+    /** The value rounded, or "n/a" where a build does not measure it (NaN). */
     static String fixed(double value, int decimals) {
+        if (Double.isNaN(value)) {
+            return "n/a";
+        }
         return String.format(Locale.ROOT, "%." + decimals + "f", value);
     }
 }
