@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -27,14 +28,22 @@ import java.util.Set;
  * <p>System properties: {@code bench.scenarios} (comma-separated, default
  * {@code sustained,catchup,latency,tuning,failover}; {@code formats} compares the json and bson encodings,
  * {@code json} the JSON encoder against the library's JsonWriter path in this JVM (no servers),
- * {@code snapshot} the snapshot rate beside a raw find(), {@code profile} adds a JFR recording of the sustained
+ * {@code snapshot} the snapshot rate beside a raw find(), {@code memory} peak RSS and an NMT breakdown per JVM
+ * flag set at 5,000 events/s (see {@link Memory}), {@code profile} adds a JFR recording of the sustained
  * scenario), {@code bench.dir} (scratch directory, default {@code target/bench}), {@code bench.scale}
  * (multiplies event counts, durations and trials; default 1, for a quick smoke run use 0.1).
  */
 public final class Benchmark {
 
-    /** The JVM flags of the Kubernetes manifest: SerialGC, heap half of a 256 MiB limit. */
-    static final List<String> PRODUCTION_FLAGS = List.of("-XX:+UseSerialGC", "-Xmx128m", "-XX:+ExitOnOutOfMemoryError");
+    /**
+     * The JVM flags of the Kubernetes manifest (issue 14, chosen by the {@code memory} scenario): SerialGC, a 48 MB
+     * heap, and JIT compilations that give up past 16 MB of scratch memory instead of raising the peak RSS.
+     */
+    static final List<String> PRODUCTION_FLAGS = List.of("-XX:+UseSerialGC", "-Xmx48m", "-XX:CompileCommand=quiet",
+            "-XX:CompileCommand=MemLimit,*.*,16m", "-XX:+ExitOnOutOfMemoryError");
+
+    /** The manifest's environment for the JVM: two malloc arenas; only the {@code memory} scenario sets it. */
+    static final Map<String, String> PRODUCTION_ENV = Map.of("MALLOC_ARENA_MAX", "2");
 
     /** Candidate flag sets for "peak RSS under 128 MB at 5,000 events/s". */
     static final List<List<String>> TUNING_VARIANTS = List.of(
@@ -52,10 +61,15 @@ public final class Benchmark {
      * backends until it has started, then stops on SIGTERM and writes the cache. Null if that fails.
      */
     static Path recordAotCache(Path workDir) {
-        Path cache = workDir.resolve("app.aot");
+        return recordAotCache(workDir.resolve("app.aot"), List.of("-XX:+UseSerialGC", "-Xmx128m"));
+    }
+
+    /** As above, into {@code cache}, with the JVM flags the cache will be used with. */
+    static Path recordAotCache(Path cache, List<String> jvmFlags) {
+        List<String> flags = new ArrayList<>(jvmFlags);
+        flags.add("-XX:AOTCacheOutput=" + cache);
         ConnectorFixture unreachable = new ConnectorFixture("mongodb://127.0.0.1:1/?directConnection=true",
-                "nats://127.0.0.1:1", "aot-training").watch("t", "t")
-                .jvmFlags(List.of("-XX:+UseSerialGC", "-Xmx128m", "-XX:AOTCacheOutput=" + cache));
+                "nats://127.0.0.1:1", "aot-training").watch("t", "t").jvmFlags(flags);
         try (ConnectorProcess training = unreachable.start("aot-training")) {
             training.awaitLog("started in", Duration.ofSeconds(60));
             training.awaitLog("Cannot start streaming yet", Duration.ofSeconds(30));
@@ -209,6 +223,9 @@ public final class Benchmark {
                             "", "", "", "", "", "", "", "", "", String.join(" ", flags));
                 }
             }
+        }
+        if (scenarios.contains("memory")) {
+            new Memory(workDir, startToReady).report(report, scale);
         }
         if (scenarios.contains("failover")) {
             report.table("Failover, 3 replicas of one collection, lease ttl 10 s and takeover-after 1 s (defaults), writer at 400 events/s",
