@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -26,9 +27,11 @@ import java.util.Set;
  * written to {@code target/benchmark-results.md}.
  *
  * <p>System properties: {@code bench.scenarios} (comma-separated, default
- * {@code sustained,catchup,latency,tuning,failover}; {@code formats} compares the json and bson encodings,
+ * {@code sustained,json,catchup,latency,memory,failover,pauses}; {@code tuning} compares JVM flags for latency; {@code formats} compares the json and bson encodings,
  * {@code json} the JSON encoder against the library's JsonWriter path in this JVM (no servers),
- * {@code snapshot} the snapshot rate beside a raw find(), {@code pauses} the cost of a frozen holder, {@code profile} adds a JFR recording of the sustained
+ * {@code snapshot} the snapshot rate beside a raw find(), {@code pauses} the cost of a frozen holder, {@code memory}
+ * peak RSS and an NMT breakdown per JVM flag set at 5,000 events/s (see {@link Memory}), {@code profile} adds a JFR
+ * recording of the sustained
  * scenario), {@code bench.dir} (scratch directory, default {@code target/bench}), {@code bench.scale}
  * (multiplies event counts, durations and trials; default 1, for a quick smoke run use 0.1), {@code bench.before.jar}
  * (an earlier build's quarkus-run.jar: sustained, catchup, latency and failover then measure it beside this one, case
@@ -36,8 +39,15 @@ import java.util.Set;
  */
 public final class Benchmark {
 
-    /** The JVM flags of the Kubernetes manifest: SerialGC, heap half of a 256 MiB limit. */
-    static final List<String> PRODUCTION_FLAGS = List.of("-XX:+UseSerialGC", "-Xmx128m", "-XX:+ExitOnOutOfMemoryError");
+    /**
+     * The JVM flags of the Kubernetes manifest (issue 14, chosen by the {@code memory} scenario): SerialGC, a 48 MB
+     * heap, and JIT compilations that give up past 16 MB of scratch memory instead of raising the peak RSS.
+     */
+    static final List<String> PRODUCTION_FLAGS = List.of("-XX:+UseSerialGC", "-Xmx48m", "-XX:CompileCommand=quiet",
+            "-XX:CompileCommand=MemLimit,*.*,16m", "-XX:+ExitOnOutOfMemoryError");
+
+    /** The manifest's environment for the JVM: two malloc arenas; only the {@code memory} scenario sets it. */
+    static final Map<String, String> PRODUCTION_ENV = Map.of("MALLOC_ARENA_MAX", "2");
 
     /** Candidate flag sets for "peak RSS under 128 MB at 5,000 events/s". */
     static final List<List<String>> TUNING_VARIANTS = List.of(
@@ -55,10 +65,15 @@ public final class Benchmark {
      * backends until it has started, then stops on SIGTERM and writes the cache. Null if that fails.
      */
     static Path recordAotCache(Path workDir) {
-        Path cache = workDir.resolve("app.aot");
+        return recordAotCache(workDir.resolve("app.aot"), List.of("-XX:+UseSerialGC", "-Xmx128m"));
+    }
+
+    /** As above, into {@code cache}, with the JVM flags the cache will be used with. */
+    static Path recordAotCache(Path cache, List<String> jvmFlags) {
+        List<String> flags = new ArrayList<>(jvmFlags);
+        flags.add("-XX:AOTCacheOutput=" + cache);
         ConnectorFixture unreachable = new ConnectorFixture("mongodb://127.0.0.1:1/?directConnection=true",
-                "nats://127.0.0.1:1", "aot-training").watch("t", "t")
-                .jvmFlags(List.of("-XX:+UseSerialGC", "-Xmx128m", "-XX:AOTCacheOutput=" + cache));
+                "nats://127.0.0.1:1", "aot-training").watch("t", "t").jvmFlags(flags);
         try (ConnectorProcess training = unreachable.start("aot-training")) {
             training.awaitLog("started in", Duration.ofSeconds(60));
             training.awaitLog("Cannot start streaming yet", Duration.ofSeconds(30));
@@ -104,7 +119,7 @@ public final class Benchmark {
     private static void run() throws Exception {
         long started = System.nanoTime();
         Set<String> scenarios = new LinkedHashSet<>(Arrays.asList(System.getProperty("bench.scenarios",
-                "sustained,catchup,latency,tuning,failover").split(",")));
+                "sustained,json,catchup,latency,memory,failover,pauses").split(",")));
         double scale = Double.parseDouble(System.getProperty("bench.scale", "1"));
         Path workDir = Path.of(System.getProperty("bench.dir", "target/bench")).toAbsolutePath();
         Files.createDirectories(workDir);
@@ -232,6 +247,9 @@ public final class Benchmark {
                             "", "", "", "", "", "", "", "", "", String.join(" ", flags));
                 }
             }
+        }
+        if (scenarios.contains("memory")) {
+            new Memory(workDir, startToReady).report(report, scale);
         }
         if (scenarios.contains("failover")) {
             report.table("Failover, 3 replicas of one collection, lease ttl 10 s and takeover-after 1 s (defaults), writer at 400 events/s",

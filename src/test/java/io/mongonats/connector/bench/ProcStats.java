@@ -77,7 +77,8 @@ final class ProcStats {
         return statusKb(pid, "VmHWM:") / 1024.0;
     }
 
-    private static long statusKb(long pid, String field) {
+    /** A kB field of /proc/PID/status, e.g. {@code VmRSS:} or {@code RssAnon:}. */
+    static long statusKb(long pid, String field) {
         for (String line : read(Path.of("/proc", String.valueOf(pid), "status")).split("\n")) {
             if (line.startsWith(field)) {
                 return Long.parseLong(line.substring(field.length()).replace("kB", "").strip());

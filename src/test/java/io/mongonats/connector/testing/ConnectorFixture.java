@@ -13,6 +13,7 @@ public final class ConnectorFixture {
 
     private final Map<String, String> config = new LinkedHashMap<>();
     private List<String> jvmFlags = List.of();
+    private Map<String, String> environment = Map.of();
     private int collections;
     private String snapshotMode;
 
@@ -84,8 +85,14 @@ public final class ConnectorFixture {
         return this;
     }
 
+    /** Replaces the environment variables added to the inherited ones, e.g. {@code MALLOC_ARENA_MAX}. */
+    public ConnectorFixture environment(Map<String, String> variables) {
+        environment = Map.copyOf(variables);
+        return this;
+    }
+
     /** Launches the packaged connector with this configuration; {@code name} labels its log. Does not wait. */
     public ConnectorProcess start(String name) {
-        return ConnectorProcess.start(name, config, jvmFlags);
+        return ConnectorProcess.start(name, config, jvmFlags, environment);
     }
 }

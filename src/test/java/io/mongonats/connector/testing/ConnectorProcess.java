@@ -47,6 +47,12 @@ public final class ConnectorProcess implements AutoCloseable {
      * A connector's configuration is built with {@link ConnectorFixture}; this takes any keys.
      */
     public static ConnectorProcess start(String name, Map<String, String> config, List<String> jvmArgs) {
+        return start(name, config, jvmArgs, Map.of());
+    }
+
+    /** As {@link #start(String, Map, List)}, with {@code env} added to the inherited environment (e.g. {@code MALLOC_ARENA_MAX}). */
+    public static ConnectorProcess start(String name, Map<String, String> config, List<String> jvmArgs,
+                                         Map<String, String> env) {
         Path jar = Path.of(System.getProperty("connector.app.jar", "target/quarkus-app/quarkus-run.jar"));
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("Application jar " + jar.toAbsolutePath()
@@ -65,8 +71,10 @@ public final class ConnectorProcess implements AutoCloseable {
         command.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
         Path logFile = TestFiles.createTempDir("connector-" + name + "-").resolve(name + ".log");
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(logFile.toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(logFile.toFile());
+            builder.environment().putAll(env);
+            Process process = builder.start();
             return new ConnectorProcess(name, port, logFile, process);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start " + command, e);
