@@ -35,15 +35,16 @@ import java.util.Set;
  * scenario), {@code bench.dir} (scratch directory, default {@code target/bench}), {@code bench.scale}
  * (multiplies event counts, durations and trials; default 1, for a quick smoke run use 0.1), {@code bench.before.jar}
  * (an earlier build's quarkus-run.jar: sustained, catchup, latency and failover then measure it beside this one, case
- * by case; see {@link Build}).
+ * by case; see {@link Build}), {@code bench.sustained.cases} (e.g. {@code 300x1,4096x4}: only these sustained cases).
  */
 public final class Benchmark {
 
     /**
-     * The JVM flags of the Kubernetes manifest (issue 14, chosen by the {@code memory} scenario): SerialGC, a 48 MB
-     * heap, and JIT compilations that give up past 16 MB of scratch memory instead of raising the peak RSS.
+     * The JVM flags of the Kubernetes manifest (issue 14): SerialGC, a 96 MB heap (the least that carried four busy
+     * collections of 4 KB documents), and JIT compilations that give up past 16 MB of scratch memory instead of
+     * raising the peak RSS.
      */
-    static final List<String> PRODUCTION_FLAGS = List.of("-XX:+UseSerialGC", "-Xmx48m", "-XX:CompileCommand=quiet",
+    static final List<String> PRODUCTION_FLAGS = List.of("-XX:+UseSerialGC", "-Xmx96m", "-XX:CompileCommand=quiet",
             "-XX:CompileCommand=MemLimit,*.*,16m", "-XX:+ExitOnOutOfMemoryError");
 
     /** The manifest's environment for the JVM: two malloc arenas; only the {@code memory} scenario sets it. */
@@ -127,8 +128,9 @@ public final class Benchmark {
         Report report = new Report();
         List<Double> startToReady = new ArrayList<>();
         Throughput.Result small = null;
-        List<Build> builds = Build.fromProperties(PRODUCTION_FLAGS);
-        for (Build build : builds) {
+        List<Build> allBuilds = Build.fromProperties(PRODUCTION_FLAGS);
+        List<Build> builds = allBuilds.stream().filter(build -> !build.otherFlags()).toList();
+        for (Build build : allBuilds) {
             report.note("build " + build.name() + ": " + build.jar() + ", connector flags " + String.join(" ", build.flags()));
         }
 
@@ -138,11 +140,17 @@ public final class Benchmark {
                     "raw JetStream publish/s", "connector events/s", "ratio to the smaller baseline",
                     "connector CPU s / 100k events", "of which JIT compilers", "connector peak RSS MB");
             Throughput throughput = new Throughput(workDir, startToReady);
+            Set<String> sustainedCases = new LinkedHashSet<>(Arrays.asList(System.getProperty("bench.sustained.cases", "")
+                    .split(",")));
+            sustainedCases.remove("");
             for (int bytes : new int[] {300, 4096}) {
                 for (int collections : new int[] {1, 4}) {
+                    if (!sustainedCases.isEmpty() && !sustainedCases.contains(bytes + "x" + collections)) {
+                        continue;
+                    }
                     long warmUp = (long) ((bytes == 300 ? 25_000 : 10_000) * scale);
                     long count = (long) ((bytes == 300 ? 60_000 : 20_000) * scale);
-                    for (Build build : builds) {
+                    for (Build build : allBuilds) {
                         Throughput.Result result = build.run(() -> throughput.run("s" + bytes + "x" + collections,
                                 bytes, collections, warmUp, count, build.jvmFlags()));
                         if (bytes == 300 && collections == 1 && !build.earlier()) {

@@ -36,7 +36,8 @@ final class Memory {
 
     /**
      * A: the benchmark's production flags before issue 14; B: the StatefulSet's (the same with the image's AOT
-     * cache); C-F: candidates, of which D was chosen and is now {@link Benchmark#PRODUCTION_FLAGS}.
+     * cache); D: {@link Benchmark#PRODUCTION_FLAGS} (a 96 MB heap); C, E, F, G: smaller heaps, which hold one
+     * collection of 300 B documents but run out of heap with four busy collections of 4 KB documents.
      */
     static final List<FlagSet> FLAG_SETS = List.of(
             new FlagSet("A", BEFORE, Map.of(), false),
@@ -46,6 +47,8 @@ final class Memory {
             new FlagSet("E", List.of("-XX:+UseSerialGC", "-Xmx48m", COMPILER_MEMORY_QUIET, compilerMemoryLimit(12),
                     "-XX:+ExitOnOutOfMemoryError"), FEW_ARENAS, true),
             new FlagSet("F", List.of("-XX:+UseSerialGC", "-Xmx40m", COMPILER_MEMORY_QUIET, compilerMemoryLimit(16),
+                    "-XX:+ExitOnOutOfMemoryError"), FEW_ARENAS, true),
+            new FlagSet("G", List.of("-XX:+UseSerialGC", "-Xmx48m", COMPILER_MEMORY_QUIET, compilerMemoryLimit(16),
                     "-XX:+ExitOnOutOfMemoryError"), FEW_ARENAS, true));
 
     /** A JIT compilation that needs more scratch memory than this gives up (the method stays at a lower tier). */
