@@ -78,35 +78,13 @@ class FailoverIT {
     @Test
     @Order(2)
     void sigstopOfAHolderForLongerThanTheTtlThenSigcont() {
-        scenario("pause", d -> {
-            List<String> live = d.startReplicas(3);
-            d.settleThenStartWriters(live, STEADY);
-            Map<String, Map<String, Long>> before = d.awaitBalanced(live, 0, 2, STEADY);
-            String victim = Deployment.mostLoaded(before);
-            Map<String, Long> epochs = before.get(victim);
-            long stoppedAt = System.nanoTime();
-            d.replica(victim).sigstop();
-            Map<String, Duration> takeover = d.wire().awaitTakeover(epochs, stoppedAt, TAKEOVER);
+        scenario("pause", d -> freezeThenWake(d, "SIGSTOP", "TTL " + TTL.toMillis() + " ms", (epochs, stoppedAt, takeover) -> {
             // Keep it frozen until the new holders have each published 50 changes, and for longer than the TTL:
             // it wakes up believing it holds its leases, possibly with publishes in flight.
             long since = stoppedAt + takeover.values().stream().mapToLong(Duration::toNanos).max().orElseThrow();
             d.wire().awaitFlowing(List.copyOf(epochs.keySet()), since, 50, TAKEOVER);
             Await.until(TAKEOVER, "SIGSTOP held longer than the TTL", () -> System.nanoTime() - stoppedAt > TTL.toNanos());
-            long frozenFor = System.nanoTime() - stoppedAt;
-            long continuedAt = System.nanoTime();
-            d.replica(victim).sigcont();
-            for (String collection : epochs.keySet()) {
-                d.replica(victim).awaitLog("Lease " + d.stream(collection) + ": LOST by " + victim, TAKEOVER);
-            }
-            long attempts = epochs.entrySet().stream()
-                    .mapToLong(e -> d.wire().countFrom(e.getKey(), victim, e.getValue(), continuedAt)).sum();
-            Map<String, Map<String, Long>> after = d.awaitBalanced(live, 0, 2, STEADY);
-            report("SIGSTOP", 1, victim, epochs, takeover, before, after);
-            summary.add(String.format("SIGSTOP: %s frozen %d ms (TTL %d ms); after SIGCONT it logged LOST for %s and "
-                    + "published %d message(s) on its old epoch, none stored (checked below)", victim,
-                    frozenFor / 1_000_000, TTL.toMillis(), epochs.keySet(), attempts));
-            verify(d, "SIGSTOP");
-        });
+        }));
     }
 
     /**
@@ -118,29 +96,43 @@ class FailoverIT {
     @Test
     @Order(8)
     void sigstopOfAHolderJustPastTakeoverAfterThenSigcont() {
-        scenario("blip", d -> {
-            List<String> live = d.startReplicas(3);
-            d.settleThenStartWriters(live, STEADY);
-            Map<String, Map<String, Long>> before = d.awaitBalanced(live, 0, 2, STEADY);
-            String victim = Deployment.mostLoaded(before);
-            Map<String, Long> epochs = before.get(victim);
-            long stoppedAt = System.nanoTime();
-            d.replica(victim).sigstop();
-            Map<String, Duration> takeover = d.wire().awaitTakeover(epochs, stoppedAt, TAKEOVER);
-            long continuedAt = System.nanoTime();
-            d.replica(victim).sigcont();
-            for (String collection : epochs.keySet()) {
-                d.replica(victim).awaitLog("Lease " + d.stream(collection) + ": LOST by " + victim, TAKEOVER);
-            }
-            long attempts = epochs.entrySet().stream()
-                    .mapToLong(e -> d.wire().countFrom(e.getKey(), victim, e.getValue(), continuedAt)).sum();
-            Map<String, Map<String, Long>> after = d.awaitBalanced(live, 0, 2, STEADY);
-            report("SIGSTOP past takeover-after", 1, victim, epochs, takeover, before, after);
-            summary.add(String.format("SIGSTOP past takeover-after: %s frozen %d ms (renew deadline 2500 ms); after "
-                    + "SIGCONT it logged LOST for %s and published %d message(s) on its old epoch, none stored (checked "
-                    + "below)", victim, (continuedAt - stoppedAt) / 1_000_000, epochs.keySet(), attempts));
-            verify(d, "SIGSTOP past takeover-after");
-        });
+        scenario("blip", d -> freezeThenWake(d, "SIGSTOP past takeover-after", "renew deadline 2500 ms",
+                (epochs, stoppedAt, takeover) -> { }));
+    }
+
+    /** What a frozen-holder scenario waits for after its collections were taken over and before SIGCONT. */
+    private interface WhileFrozen {
+        void await(Map<String, Long> epochs, long stoppedAt, Map<String, Duration> takeover);
+    }
+
+    /**
+     * Freezes the busiest of three replicas with SIGSTOP until its collections are taken over and {@code whileFrozen}
+     * returns, wakes it, waits for it to log each lease LOST, and checks that every change is stored exactly once and
+     * in order, whatever the woken holder published on its old epoch.
+     */
+    private void freezeThenWake(Deployment d, String label, String limit, WhileFrozen whileFrozen) {
+        List<String> live = d.startReplicas(3);
+        d.settleThenStartWriters(live, STEADY);
+        Map<String, Map<String, Long>> before = d.awaitBalanced(live, 0, 2, STEADY);
+        String victim = Deployment.mostLoaded(before);
+        Map<String, Long> epochs = before.get(victim);
+        long stoppedAt = System.nanoTime();
+        d.replica(victim).sigstop();
+        Map<String, Duration> takeover = d.wire().awaitTakeover(epochs, stoppedAt, TAKEOVER);
+        whileFrozen.await(epochs, stoppedAt, takeover);
+        long continuedAt = System.nanoTime();
+        d.replica(victim).sigcont();
+        for (String collection : epochs.keySet()) {
+            d.replica(victim).awaitLog("Lease " + d.stream(collection) + ": LOST by " + victim, TAKEOVER);
+        }
+        long attempts = epochs.entrySet().stream()
+                .mapToLong(e -> d.wire().countFrom(e.getKey(), victim, e.getValue(), continuedAt)).sum();
+        Map<String, Map<String, Long>> after = d.awaitBalanced(live, 0, 2, STEADY);
+        report(label, 1, victim, epochs, takeover, before, after);
+        summary.add(String.format("%s: %s frozen %d ms (%s); after SIGCONT it logged LOST for %s and published %d "
+                + "message(s) on its old epoch, none stored (checked below)", label, victim,
+                (continuedAt - stoppedAt) / 1_000_000, limit, epochs.keySet(), attempts));
+        verify(d, label);
     }
 
     @Test

@@ -133,7 +133,8 @@ class ReadModelSinkTest {
         sink.close(WAIT);
 
         assertEquals(State.STOPPED, statuses.get("view").state());
-        assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(thread -> thread.getName().equals("cdc-sink-view")
-                && thread.isAlive()), "the sink's thread ended");
+        // The executor counts as terminated a moment before its thread has died.
+        Await.until(WAIT, "the sink's thread ended", () -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(thread -> thread.getName().equals("cdc-sink-view") && thread.isAlive()));
     }
 }
