@@ -28,5 +28,13 @@ public interface EventSink {
          */
         long await(long timeoutNanos) throws OutOfStepException, SinkException, java.util.concurrent.TimeoutException,
                 InterruptedException;
+
+        /**
+         * When the acknowledgement arrived ({@link System#nanoTime}), once {@link #await} has returned; a sink that
+         * cannot tell answers the time of the call.
+         */
+        default long arrivedNanos() {
+            return System.nanoTime();
+        }
     }
 }

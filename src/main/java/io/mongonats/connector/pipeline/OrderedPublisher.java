@@ -122,7 +122,7 @@ final class OrderedPublisher<C extends Change> {
     private void settle(InFlight done) {
         acknowledged = done.after();
         state.acknowledged(done.after().sequence(), done.eventTimeMillis(), clock.millis());
-        observer.eventPublished(spec.key(), done.operationType(), System.nanoTime() - done.readNanos(),
+        observer.eventPublished(spec.key(), done.operationType(), done.ack().arrivedNanos() - done.readNanos(),
                 done.eventTimeMillis());
     }
 }

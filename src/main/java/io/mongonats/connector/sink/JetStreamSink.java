@@ -81,7 +81,22 @@ public record JetStreamSink(Connection connection, JetStream jetStream, JetStrea
         return (int) connection.getServerInfo().getMaxPayload();
     }
 
-    private record JetStreamAck(CompletableFuture<PublishAck> future) implements PendingAck {
+    /** Notes when jnats completed the acknowledgement, so that the connector's own latency leaves out its pauses. */
+    private static final class JetStreamAck implements PendingAck {
+
+        private final CompletableFuture<PublishAck> future;
+        private volatile long arrivedNanos;
+
+        JetStreamAck(CompletableFuture<PublishAck> future) {
+            this.future = future;
+            future.whenComplete((ack, error) -> arrivedNanos = System.nanoTime());
+        }
+
+        @Override
+        public long arrivedNanos() {
+            long arrived = arrivedNanos;
+            return arrived != 0 ? arrived : System.nanoTime(); // completed, its callback not yet run
+        }
 
         @Override
         public boolean isDone() {

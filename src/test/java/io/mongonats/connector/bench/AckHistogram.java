@@ -7,7 +7,7 @@ import io.mongonats.connector.testing.ConnectorProcess;
 
 /**
  * The connector's own share of the latency: its {@code cdc.read.to.ack} timer (from the change read from MongoDB
- * to the worker taking its acknowledgement), read from /q/metrics as cumulative Prometheus buckets, summed over
+ * to the arrival of its acknowledgement from JetStream), read from /q/metrics as cumulative Prometheus buckets, summed over
  * collections. Two scrapes give the histogram of the changes in between; a quantile is the upper bound of its bucket.
  */
 final class AckHistogram {

@@ -14,8 +14,10 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
@@ -42,10 +44,14 @@ class CollectionWorkerTest {
     private Future<?> running;
 
     private Future<?> start(CollectionSpec spec, MessageMapper<TestChange> mapper) {
+        return start(spec, mapper, WorkerObserver.NONE);
+    }
+
+    private Future<?> start(CollectionSpec spec, MessageMapper<TestChange> mapper, WorkerObserver observer) {
         board.register(spec.key(), spec.namespace());
         board.leaseHeld(spec.key(), lease.epoch());
         worker = new CollectionWorker<>(spec, new WorkerPorts<>(source, collection, mapper, sink, checkpoints, availability),
-                SETTINGS, lease, WorkerObserver.NONE, board, Clock.systemUTC());
+                SETTINGS, lease, observer, board, Clock.systemUTC());
         running = worker.start();
         return running;
     }
@@ -86,6 +92,29 @@ class CollectionWorkerTest {
         assertEquals(WorkerStatus.State.STOPPED, status().state());
         assertFalse(worker.failed());
         assertThrows(IllegalStateException.class, worker::start);
+    }
+
+    @Test
+    void theReadToAckTimeEndsWhenTheAcknowledgementArrivedNotWhenTheWorkerTookIt() throws Exception {
+        long arrival = System.nanoTime() + TimeUnit.DAYS.toNanos(1);
+        sink.arrivalNanos = arrival;
+        List<Long> readToAck = new CopyOnWriteArrayList<>();
+        feed(1, 5);
+        long beforeStart = System.nanoTime();
+        start(FakePorts.SPEC, FakePorts.mapper(), new WorkerObserver() {
+            @Override
+            public void eventPublished(String collectionKey, String operationType, long readToAckNanos,
+                                       long eventTimeMillis) {
+                readToAck.add(readToAckNanos);
+            }
+        });
+        Await.until(WAIT, "5 acknowledgements observed", () -> readToAck.size() == 5);
+        long afterAll = System.nanoTime();
+
+        for (long nanos : readToAck) {
+            long readAt = arrival - nanos;
+            assertTrue(readAt >= beforeStart && readAt <= afterAll, "timed from the read to the ack's arrival: " + nanos);
+        }
     }
 
     @Test

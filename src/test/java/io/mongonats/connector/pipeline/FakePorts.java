@@ -94,6 +94,8 @@ final class FakePorts {
         /** The lease the foreign messages say they were published under; none when null. */
         volatile LeaseStamp foreignStamp;
         volatile boolean unreachable;
+        /** What every acknowledgement says of its arrival (System.nanoTime); null: the sink cannot tell. */
+        volatile Long arrivalNanos;
 
         @Override
         public StreamTail tail() throws SinkException {
@@ -127,6 +129,7 @@ final class FakePorts {
             }
             stored.add(message);
             long sequence = stored.size();
+            Long arrival = arrivalNanos;
             return new PendingAck() {
                 @Override
                 public boolean isDone() {
@@ -136,6 +139,11 @@ final class FakePorts {
                 @Override
                 public long await(long timeoutNanos) {
                     return sequence;
+                }
+
+                @Override
+                public long arrivedNanos() {
+                    return arrival == null ? System.nanoTime() : arrival;
                 }
             };
         }
