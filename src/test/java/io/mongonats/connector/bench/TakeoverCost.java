@@ -3,6 +3,7 @@ package io.mongonats.connector.bench;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
 import io.mongonats.connector.testing.ConnectorProcess;
@@ -90,7 +91,7 @@ final class TakeoverCost {
                     () -> faults.starve(10, 500, starved)));
             cases.add(meter.measure(pauses + " x SIGSTOP 0.5 s of the holder (below takeover-after), " + APART.toSeconds()
                     + " s apart", () -> faults.pauses(pauses, Duration.ofMillis(500))));
-            Case total = meter.total(cases);
+            Case total = meter.total();
             ReplicatedCollection.Check check = set.stopAndCheck(CATCH_UP);
             set.rig().nats().closeDispatcher(wire);
             cases.add(new Case("whole run, n=" + check.first() + ".." + (check.first() + check.written() - 1) + ": "
@@ -118,7 +119,7 @@ final class TakeoverCost {
         }
 
         /** Freezes the current holder {@code count} times for {@code pause}, waiting for the stream to catch up in between. */
-        String pauses(int count, Duration pause) throws InterruptedException {
+        Stops pauses(int count, Duration pause) throws InterruptedException {
             double[] frozen = new double[count];
             for (int i = 0; i < count; i++) {
                 String holder = set.holder();
@@ -134,18 +135,18 @@ final class TakeoverCost {
                 set.awaitCaughtUp(CATCH_UP);
                 System.out.printf("BENCH pauses: %s frozen %.0f ms; the latest document came from %s%n", holder,
                         frozen[i], set.holder());
-                Thread.sleep(APART.toMillis());
+                Thread.sleep(APART.toMillis()); // the schedule of the faults: the next one starts from a settled set
             }
             Percentiles p = Percentiles.of(frozen);
-            return count + " (" + Report.fixed(java.util.Arrays.stream(frozen).min().orElseThrow(), 0) + "-"
-                    + Report.fixed(p.max(), 0) + ")";
+            return new Stops(count, Report.fixed(java.util.Arrays.stream(frozen).min().orElseThrow(), 0) + "-"
+                    + Report.fixed(p.max(), 0));
         }
 
         /**
          * Starves the holder of the case's start for {@code length}: in every {@code periodMillis} it is stopped for
          * all but {@code runMillis}, whether or not it still holds the lease.
          */
-        String starve(long runMillis, long periodMillis, Duration length) throws InterruptedException {
+        Stops starve(long runMillis, long periodMillis, Duration length) throws InterruptedException {
             String holder = set.holder();
             ConnectorProcess process = set.replica(holder);
             long start = System.nanoTime();
@@ -169,8 +170,8 @@ final class TakeoverCost {
             set.awaitCaughtUp(CATCH_UP);
             System.out.printf("BENCH pauses: starved %s for %.1f s; the latest document came from %s%n", holder,
                     (System.nanoTime() - start) / 1e9, set.holder());
-            Thread.sleep(APART.toMillis());
-            return cycles + " (mean " + Report.fixed(frozen / cycles / 1e6, 0) + ")";
+            Thread.sleep(APART.toMillis()); // the schedule of the faults: the next one starts from a settled set
+            return new Stops((int) cycles, "mean " + Report.fixed(frozen / cycles / 1e6, 0));
         }
 
         private static void sleepUntil(long nanoTime) throws InterruptedException {
@@ -181,10 +182,41 @@ final class TakeoverCost {
         }
     }
 
+    /** The SIGSTOPs a fault sent, and how long they froze the holder (ms). */
+    private record Stops(int count, String frozenMillis) {
+
+        @Override
+        public String toString() {
+            return count + " (" + frozenMillis + ")";
+        }
+    }
+
     @FunctionalInterface
     private interface Fault {
-        /** Injects the fault and describes it: how many SIGSTOPs, how long. */
-        String inject() throws Exception;
+        /** Injects the fault and says what it sent. */
+        Stops inject() throws Exception;
+    }
+
+    /** The replicas' log lines that tell a takeover, an out-of-step publish and a halt, counted in one read of each log. */
+    private record LogCounts(int takeovers, int outOfStep, int halts) {
+
+        static LogCounts of(Collection<ConnectorProcess> replicas) {
+            int takeovers = 0;
+            int outOfStep = 0;
+            int halts = 0;
+            for (ConnectorProcess replica : replicas) {
+                for (String line : replica.logText().split("\n")) {
+                    takeovers += line.contains(TAKEN_OVER) ? 1 : 0;
+                    outOfStep += line.contains(OUT_OF_STEP_RETRIED) || line.contains(OUT_OF_STEP_HALTED) ? 1 : 0;
+                    halts += line.contains(HALTED) ? 1 : 0;
+                }
+            }
+            return new LogCounts(takeovers, outOfStep, halts);
+        }
+
+        LogCounts since(LogCounts earlier) {
+            return new LogCounts(takeovers - earlier.takeovers, outOfStep - earlier.outOfStep, halts - earlier.halts);
+        }
     }
 
     /** Counters at the start of a case, so that a case reports its own share. */
@@ -194,6 +226,7 @@ final class TakeoverCost {
         private final Receipts sent;
         private final long first;
         private long mark;
+        private int stops;
 
         /** @param caughtUp documents below this have arrived: the cases count from here */
         Meter(ReplicatedCollection set, Receipts sent, long caughtUp) {
@@ -206,18 +239,18 @@ final class TakeoverCost {
         Case measure(String name, Fault fault) throws Exception {
             Receipts receipts = set.consumer().receipts();
             int moves = set.consumer().replicaChanges();
-            int takeovers = logLines(TAKEN_OVER);
-            int outOfStep = logLines(OUT_OF_STEP_RETRIED) + logLines(OUT_OF_STEP_HALTED);
-            int halts = logLines(HALTED);
+            LogCounts logged = LogCounts.of(set.replicas().values());
             long duplicates = receipts.duplicates();
             long outOfOrder = receipts.outOfOrder();
             long from = mark;
-            String pauses = fault.inject();
+            Stops injected = fault.inject();
+            stops += injected.count();
             mark = set.awaitCaughtUp(CATCH_UP);
-            Case result = new Case(name, pauses, set.consumer().replicaChanges() - moves, logLines(TAKEN_OVER) - takeovers,
-                    logLines(OUT_OF_STEP_RETRIED) + logLines(OUT_OF_STEP_HALTED) - outOfStep,
-                    sent.arrivals(from, mark) - receipts.arrivals(from, mark), logLines(HALTED) - halts, mark - from,
-                    receipts.missing(from, mark), receipts.duplicates() - duplicates, receipts.outOfOrder() - outOfOrder);
+            LogCounts during = LogCounts.of(set.replicas().values()).since(logged);
+            Case result = new Case(name, injected.toString(), set.consumer().replicaChanges() - moves, during.takeovers(),
+                    during.outOfStep(), sent.arrivals(from, mark) - receipts.arrivals(from, mark), during.halts(),
+                    mark - from, receipts.missing(from, mark), receipts.duplicates() - duplicates,
+                    receipts.outOfOrder() - outOfOrder);
             System.out.println("BENCH pauses case: " + result + "; publishers in stream order: "
                     + String.join(" -> ", set.consumer().replicasSince(moves - 1)));
             return result;
@@ -229,18 +262,10 @@ final class TakeoverCost {
         }
 
         /** Since the scenario began: every lease move and log line, and the SIGSTOPs of the cases. */
-        Case total(List<Case> cases) {
-            int stops = cases.stream().mapToInt(c -> Integer.parseInt(c.pauses().split(" ")[0])).sum();
-            return new Case("total", String.valueOf(stops), set.consumer().replicaChanges() - 1, logLines(TAKEN_OVER),
-                    logLines(OUT_OF_STEP_RETRIED) + logLines(OUT_OF_STEP_HALTED), 0, logLines(HALTED), 0, 0, 0, 0);
-        }
-
-        private int logLines(String text) {
-            int count = 0;
-            for (ConnectorProcess replica : set.replicas().values()) {
-                count += (int) replica.logText().lines().filter(line -> line.contains(text)).count();
-            }
-            return count;
+        Case total() {
+            LogCounts logged = LogCounts.of(set.replicas().values());
+            return new Case("total", String.valueOf(stops), set.consumer().replicaChanges() - 1, logged.takeovers(),
+                    logged.outOfStep(), 0, logged.halts(), 0, 0, 0, 0);
         }
     }
 }
